@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jinba.Webhooks.Api.Http;
+
+/// <summary>The RFC 9457 problem details the API answers with.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult NotFound(string what) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Not found",
+        detail: $"No {what} with that id exists in this organization.");
+
+    public static ProblemHttpResult Conflict(string detail) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
+
+    public static ProblemHttpResult Unauthorized(string detail) => TypedResults.Problem(
+        statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
+
+    public static ProblemHttpResult TooLarge(string field, string detail) => TypedResults.Problem(
+        new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
+        {
+            Status = StatusCodes.Status413PayloadTooLarge,
+            Title = "Payload too large",
+            Detail = detail,
+        });
+
+    public static ProblemHttpResult Invalid(IDictionary<string, string> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(
+            errors.ToDictionary(error => error.Key, error => new[] { error.Value }))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is not valid",
+            Detail = string.Join(" ", errors.Select(error => $"{error.Key}: {error.Value}")),
+        });
+
+    public static ProblemHttpResult Invalid(string field, string message) =>
+        Invalid(new Dictionary<string, string> { [field] = message });
+
+    public static ProblemHttpResult UnsupportedMediaType() => TypedResults.Problem(
+        statusCode: StatusCodes.Status415UnsupportedMediaType,
+        title: "Unsupported media type",
+        detail: "Send the body as application/json.");
+}

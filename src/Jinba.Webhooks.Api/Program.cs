@@ -1,0 +1,3 @@
+using Jinba.Webhooks.Api;
+
+await FrontSilo.Build(args).RunAsync();

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace Jinba.Webhooks.Grains;
+
+public sealed partial class WebhookGrain
+{
+    [LoggerMessage(1001, LogLevel.Information,
+        "Delivery {DeliveryId} of event {EventId} to webhook {WebhookId} succeeded with "
+        + "{StatusCode} after {Attempts} attempt(s)")]
+    private partial void LogDelivered(string webhookId, string deliveryId, string eventId,
+        int? statusCode, int attempts);
+
+    [LoggerMessage(1002, LogLevel.Warning,
+        "Delivery {DeliveryId} of event {EventId} to webhook {WebhookId} failed "
+        + "({StatusCode} {ErrorKind}); retrying in {Delay}")]
+    private partial void LogRetryScheduled(string webhookId, string deliveryId, string eventId,
+        int? statusCode, string? errorKind, TimeSpan delay);
+
+    [LoggerMessage(1003, LogLevel.Warning,
+        "Delivery {DeliveryId} of event {EventId} to webhook {WebhookId} failed for good after "
+        + "{Attempts} attempts; {ConsecutiveFailures} in a row")]
+    private partial void LogFailed(string webhookId, string deliveryId, string eventId,
+        int attempts, int consecutiveFailures);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Webhook {WebhookId} of {OrgId} disabled: {Reason}")]
+    private partial void LogDisabled(string webhookId, string orgId, string reason);
+
+    [LoggerMessage(1005, LogLevel.Information, "Webhook {WebhookId} of {OrgId} enabled")]
+    private partial void LogEnabled(string webhookId, string orgId);
+
+    [LoggerMessage(1006, LogLevel.Information,
+        "Webhook {WebhookId} of {OrgId} deleted; {Cancelled} pending deliveries cancelled")]
+    private partial void LogDeleted(string webhookId, string orgId, int cancelled);
+
+    [LoggerMessage(1007, LogLevel.Information,
+        "Webhook {WebhookId} resumed with {Pending} pending deliveries")]
+    private partial void LogResumed(string webhookId, int pending);
+
+    [LoggerMessage(1008, LogLevel.Error,
+        "The attempt of delivery {DeliveryId} to webhook {WebhookId} could not be recorded")]
+    private partial void LogAttemptNotRecorded(Exception error, string webhookId,
+        string deliveryId);
+
+    [LoggerMessage(1009, LogLevel.Information,
+        "Test delivery to webhook {WebhookId} of {OrgId}: success {Success}, status {StatusCode}")]
+    private partial void LogTestSent(string webhookId, string orgId, bool success,
+        int? statusCode);
+
+    [LoggerMessage(1010, LogLevel.Information,
+        "Secret of webhook {WebhookId} of {OrgId} rotated; the old one signs until {Until}")]
+    private partial void LogSecretRotated(string webhookId, string orgId, DateTimeOffset until);
+}

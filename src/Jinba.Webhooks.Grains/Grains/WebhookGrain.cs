@@ -1,0 +1,485 @@
+using System.Text.Json;
+using Jinba.Webhooks.Delivery;
+using Jinba.Webhooks.Hosting;
+using Jinba.Webhooks.Storage;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Jinba.Webhooks.Grains;
+
+/// <summary>
+/// One endpoint. Its configuration is grain state; its deliveries are records in the delivery
+/// store. Pending deliveries are held in memory, attempted when due by a grain timer, and a
+/// reminder held only while any is pending brings the grain back after a crash or deactivation.
+/// The grain is reentrant so a slow endpoint never blocks its other calls: attempts await HTTP
+/// outside the turn, and their results are written back in later turns.
+/// </summary>
+[Reentrant]
+public sealed partial class WebhookGrain(
+    [PersistentState("webhook", StorageNames.Webhooks)] IPersistentState<WebhookState> state,
+    IDeliveryStore store,
+    WebhookSender sender,
+    WebhooksSettings settings,
+    TimeProvider time,
+    ILogger<WebhookGrain> logger) : Grain, IWebhookGrain, IRemindable
+{
+    private const string ReminderName = "pending-deliveries";
+
+    private readonly Dictionary<string, DeliveryRecord> _pending = [];
+    private readonly SortedSet<(DateTimeOffset Due, string Id)> _schedule = [];
+    private readonly HashSet<string> _inFlight = [];
+    private readonly RetrySchedule _retries = new(settings.Delivery);
+    private GroupCommit<DeliveryRecord>? _deliveryWriter;
+    private StateWriter? _stateWriter;
+    private IGrainTimer? _timer;
+    private bool _reminderWanted;
+    private bool _reminderHeld;
+    private Task? _reminderSync;
+
+    private string WebhookId => this.GetPrimaryKeyString();
+
+    private bool Exists => state.State.OrgId is not null;
+
+    private DeliverySettings Delivery => settings.Delivery;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _deliveryWriter = new GroupCommit<DeliveryRecord>(store.SaveAsync);
+        _stateWriter = new StateWriter(state.WriteStateAsync);
+        if (!Exists)
+        {
+            return;
+        }
+
+        foreach (var delivery in await store.GetPendingAsync(WebhookId))
+        {
+            _pending[delivery.Id] = delivery;
+            Schedule(delivery);
+        }
+
+        if (_pending.Count > 0)
+        {
+            LogResumed(WebhookId, _pending.Count);
+            await SyncReminderAsync();
+            ArmTimer();
+        }
+    }
+
+    public async Task<Webhook> CreateAsync(string orgId, WebhookDraft draft)
+    {
+        if (Exists)
+        {
+            throw new InvalidOperationException($"Webhook {WebhookId} already exists.");
+        }
+
+        var now = time.GetUtcNow();
+        state.State = new WebhookState
+        {
+            OrgId = orgId,
+            Url = draft.Url,
+            Events = [.. draft.Events],
+            Description = draft.Description,
+            Secret = Secrets.NewWebhookSecret(),
+            Enabled = draft.Enabled,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await _stateWriter!.WriteAsync();
+        return View(revealSecret: true);
+    }
+
+    public Task<Webhook?> GetAsync(string orgId) =>
+        Task.FromResult(BelongsTo(orgId) ? View(revealSecret: false) : null);
+
+    public Task<Webhook?> RevealSecretAsync(string orgId) =>
+        Task.FromResult(BelongsTo(orgId) ? View(revealSecret: true) : null);
+
+    public async Task<Webhook?> RotateSecretAsync(string orgId)
+    {
+        if (!BelongsTo(orgId))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var webhook = state.State;
+        webhook.PreviousSecret = webhook.Secret;
+        webhook.PreviousSecretExpiresAt = now + Delivery.SecretOverlap;
+        webhook.Secret = Secrets.NewWebhookSecret();
+        webhook.UpdatedAt = now;
+        await _stateWriter!.WriteAsync();
+        LogSecretRotated(WebhookId, orgId, webhook.PreviousSecretExpiresAt.Value);
+        return View(revealSecret: true);
+    }
+
+    public async Task<Webhook?> UpdateAsync(string orgId, WebhookPatch patch)
+    {
+        if (!BelongsTo(orgId))
+        {
+            return null;
+        }
+
+        var webhook = state.State;
+        webhook.Url = patch.Url ?? webhook.Url;
+        webhook.Events = patch.Events is null ? webhook.Events : [.. patch.Events];
+        webhook.Description = patch.Description ?? webhook.Description;
+        webhook.UpdatedAt = time.GetUtcNow();
+
+        var cancelled = new List<DeliveryRecord>();
+        if (patch.Enabled == true && !webhook.Enabled)
+        {
+            webhook.Enabled = true;
+            webhook.DisabledReason = null;
+            webhook.ConsecutiveFailures = 0;
+            LogEnabled(WebhookId, orgId);
+        }
+        else if (patch.Enabled == false && webhook.Enabled)
+        {
+            webhook.Enabled = false;
+            cancelled = CancelPending("webhook disabled");
+            LogDisabled(WebhookId, orgId, "disabled by its owner");
+        }
+
+        await Task.WhenAll(_stateWriter!.WriteAsync(), _deliveryWriter!.SaveAsync(cancelled));
+        await SyncReminderAsync();
+        return View(revealSecret: false);
+    }
+
+    public async Task<bool> DeleteAsync(string orgId)
+    {
+        if (!BelongsTo(orgId))
+        {
+            return false;
+        }
+
+        var cancelled = CancelPending("webhook deleted");
+        await _deliveryWriter!.SaveAsync(cancelled);
+        await state.ClearStateAsync();
+        state.State = new WebhookState();
+        await SyncReminderAsync();
+        LogDeleted(WebhookId, orgId, cancelled.Count);
+        DeactivateOnIdle();
+        return true;
+    }
+
+    public async Task<AttemptResult?> SendTestAsync(string orgId, string? eventType)
+    {
+        if (!BelongsTo(orgId))
+        {
+            return null;
+        }
+
+        var type = eventType ?? EventTypes.Test;
+        var now = time.GetUtcNow();
+        var eventId = Ids.NewEvent(now);
+        var body = Envelope.Build(eventId, type, orgId, now, SampleEvents.For(type), test: true);
+        var outcome = await sender.SendAsync(state.State.Url, SigningSecrets(), eventId, type, body);
+        LogTestSent(WebhookId, orgId, outcome.Success, outcome.StatusCode);
+        return new AttemptResult
+        {
+            Success = outcome.Success,
+            StatusCode = outcome.StatusCode,
+            DurationMs = outcome.DurationMs,
+            Error = outcome.Error,
+        };
+    }
+
+    public async Task<bool> EnqueueAsync(DeliveryRequest request)
+    {
+        if (!Accepts(request.Event))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        var delivery = new DeliveryRecord
+        {
+            Id = Ids.NewDelivery(now),
+            WebhookId = WebhookId,
+            EventId = request.EventId,
+            Event = request.Event,
+            Body = request.Body,
+            CreatedAt = now,
+            Status = DeliveryStatus.Pending,
+            NextAttemptAt = now,
+        };
+        await _deliveryWriter!.SaveAsync(delivery);
+
+        // The webhook may have been disabled or deleted while the record was being written.
+        if (!Accepts(request.Event))
+        {
+            Finish(delivery, DeliveryStatus.Failed, "webhook disabled");
+            await _deliveryWriter.SaveAsync(delivery);
+            return false;
+        }
+
+        _pending[delivery.Id] = delivery;
+        Schedule(delivery);
+        ArmTimer();
+        await SyncReminderAsync();
+        return true;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReminderName)
+        {
+            return;
+        }
+
+        // Activation already loaded whatever is pending; a tick only re-arms, or lets go of a
+        // reminder that outlived its deliveries.
+        _reminderHeld = true;
+        ArmTimer();
+        await SyncReminderAsync();
+    }
+
+    private bool BelongsTo(string orgId) => Exists && state.State.OrgId == orgId;
+
+    private bool Accepts(string eventType) =>
+        Exists && state.State.Enabled && state.State.Events.Contains(eventType);
+
+    private IReadOnlyList<string> SigningSecrets()
+    {
+        var webhook = state.State;
+        return webhook.PreviousSecret is not null
+            && webhook.PreviousSecretExpiresAt > time.GetUtcNow()
+            ? [webhook.Secret, webhook.PreviousSecret]
+            : [webhook.Secret];
+    }
+
+    private void Schedule(DeliveryRecord delivery) =>
+        _schedule.Add((delivery.NextAttemptAt ?? delivery.CreatedAt, delivery.Id));
+
+    /// <summary>Points the timer at the earliest due delivery, or stops it.</summary>
+    private void ArmTimer()
+    {
+        _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(
+            Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
+        {
+            Interleave = true,
+            KeepAlive = true,
+        });
+
+        if (_schedule.Count == 0 || _inFlight.Count >= Delivery.MaxConcurrentAttempts)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var due = _schedule.Min.Due - time.GetUtcNow();
+        _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        while (_schedule.Count > 0 && _schedule.Min.Due <= now
+            && _inFlight.Count < Delivery.MaxConcurrentAttempts)
+        {
+            var (_, id) = _schedule.Min;
+            _schedule.Remove(_schedule.Min);
+            if (_pending.TryGetValue(id, out var delivery) && _inFlight.Add(id))
+            {
+                _ = AttemptAsync(delivery);
+            }
+        }
+
+        ArmTimer();
+        return Task.CompletedTask;
+    }
+
+    private async Task AttemptAsync(DeliveryRecord delivery)
+    {
+        try
+        {
+            var outcome = await sender.SendAsync(state.State.Url, SigningSecrets(),
+                delivery.EventId, delivery.Event, delivery.Body);
+            await RecordAsync(delivery, outcome);
+        }
+        catch (Exception error)
+        {
+            // Storage refused the result, so storage still says pending: keep it pending here
+            // too and try again later, rather than let go of the reminder that guards it.
+            LogAttemptNotRecorded(error, WebhookId, delivery.Id);
+            if (Exists && state.State.Enabled)
+            {
+                delivery.Status = DeliveryStatus.Pending;
+                delivery.FailureReason = null;
+                delivery.NextAttemptAt = time.GetUtcNow() + Delivery.ReminderPeriod;
+                _pending[delivery.Id] = delivery;
+                Schedule(delivery);
+            }
+        }
+        finally
+        {
+            _inFlight.Remove(delivery.Id);
+            ArmTimer();
+        }
+    }
+
+    private async Task RecordAsync(DeliveryRecord delivery, AttemptOutcome outcome)
+    {
+        var now = time.GetUtcNow();
+        delivery.Attempts.Add(new AttemptRecord
+        {
+            At = now - TimeSpan.FromMilliseconds(outcome.DurationMs),
+            DurationMs = outcome.DurationMs,
+            StatusCode = outcome.StatusCode,
+            Error = outcome.Error,
+            ErrorKind = outcome.ErrorKind,
+            ResponseBody = outcome.ResponseBody,
+        });
+
+        if (!_pending.ContainsKey(delivery.Id))
+        {
+            // Cancelled while the attempt was under way; keep the attempt in its log.
+            await _deliveryWriter!.SaveAsync(delivery);
+            return;
+        }
+
+        var stateChanged = false;
+        var cancelled = new List<DeliveryRecord>();
+        if (outcome.Success)
+        {
+            Finish(delivery, DeliveryStatus.Succeeded, null);
+            stateChanged = state.State.ConsecutiveFailures != 0;
+            state.State.ConsecutiveFailures = 0;
+            LogDelivered(WebhookId, delivery.Id, delivery.EventId, outcome.StatusCode,
+                delivery.Attempts.Count);
+        }
+        else if (outcome.Gone)
+        {
+            Finish(delivery, DeliveryStatus.Failed, "endpoint answered 410 Gone");
+            cancelled = Disable("the endpoint answered 410 Gone");
+            stateChanged = true;
+        }
+        else if (_retries.NextDelay(delivery.ScheduledAttempts, outcome.RetryAfter) is { } delay)
+        {
+            delivery.NextAttemptAt = now + delay;
+            Schedule(delivery);
+            LogRetryScheduled(WebhookId, delivery.Id, delivery.EventId, outcome.StatusCode,
+                outcome.ErrorKind, delay);
+        }
+        else
+        {
+            Finish(delivery, DeliveryStatus.Failed, "retries exhausted");
+            state.State.ConsecutiveFailures++;
+            stateChanged = true;
+            LogFailed(WebhookId, delivery.Id, delivery.EventId, delivery.Attempts.Count,
+                state.State.ConsecutiveFailures);
+            var limit = Delivery.AutoDisableAfter;
+            if (limit > 0 && state.State.ConsecutiveFailures >= limit)
+            {
+                cancelled = Disable($"{state.State.ConsecutiveFailures} deliveries in a row failed");
+            }
+        }
+
+        var writes = new List<Task> { _deliveryWriter!.SaveAsync(delivery) };
+        writes.Add(_deliveryWriter.SaveAsync(cancelled));
+        if (stateChanged)
+        {
+            writes.Add(_stateWriter!.WriteAsync());
+        }
+
+        await Task.WhenAll(writes);
+        if (_pending.Count == 0)
+        {
+            await SyncReminderAsync();
+        }
+    }
+
+    /// <summary>Turns the webhook off by itself, saying why, and fails what was pending.</summary>
+    private List<DeliveryRecord> Disable(string reason)
+    {
+        state.State.Enabled = false;
+        state.State.DisabledReason = reason;
+        state.State.UpdatedAt = time.GetUtcNow();
+        LogDisabled(WebhookId, state.State.OrgId!, reason);
+        return CancelPending("webhook disabled");
+    }
+
+    private List<DeliveryRecord> CancelPending(string reason)
+    {
+        var cancelled = _pending.Values.ToList();
+        foreach (var delivery in cancelled)
+        {
+            Finish(delivery, DeliveryStatus.Failed, reason);
+        }
+
+        _schedule.Clear();
+        return cancelled;
+    }
+
+    private void Finish(DeliveryRecord delivery, DeliveryStatus status, string? reason)
+    {
+        delivery.Status = status;
+        delivery.FailureReason = reason;
+        delivery.NextAttemptAt = null;
+        _pending.Remove(delivery.Id);
+    }
+
+    /// <summary>
+    /// Brings the reminder in line with whether anything is pending: registered before a new
+    /// delivery is acknowledged, dropped once nothing is left. Calls made meanwhile share the
+    /// work and see its final result.
+    /// </summary>
+    private Task SyncReminderAsync()
+    {
+        _reminderWanted = _pending.Count > 0;
+        if (_reminderWanted == _reminderHeld && _reminderSync is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        return _reminderSync ??= ReconcileReminderAsync();
+    }
+
+    private async Task ReconcileReminderAsync()
+    {
+        try
+        {
+            while (_reminderWanted != _reminderHeld)
+            {
+                if (_reminderWanted)
+                {
+                    await this.RegisterOrUpdateReminder(ReminderName, Delivery.ReminderPeriod,
+                        Delivery.ReminderPeriod);
+                    _reminderHeld = true;
+                }
+                else
+                {
+                    var reminder = await this.GetReminder(ReminderName);
+                    if (reminder is not null)
+                    {
+                        await this.UnregisterReminder(reminder);
+                    }
+
+                    _reminderHeld = false;
+                }
+            }
+        }
+        finally
+        {
+            _reminderSync = null;
+        }
+    }
+
+    private Webhook View(bool revealSecret)
+    {
+        var webhook = state.State;
+        return new Webhook
+        {
+            Id = WebhookId,
+            OrgId = webhook.OrgId!,
+            Url = webhook.Url,
+            Events = webhook.Events,
+            Description = webhook.Description,
+            Secret = revealSecret ? webhook.Secret : Secrets.Mask(webhook.Secret),
+            Enabled = webhook.Enabled,
+            DisabledReason = webhook.DisabledReason,
+            CreatedAt = webhook.CreatedAt,
+            UpdatedAt = webhook.UpdatedAt,
+        };
+    }
+}

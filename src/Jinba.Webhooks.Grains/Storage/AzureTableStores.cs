@@ -1,0 +1,210 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Jinba.Webhooks.Storage;
+
+/// <summary>
+/// Deliveries in an Azure table, partitioned by webhook so one transaction writes many of them.
+/// Row keys are delivery ids, which sort newest first.
+/// </summary>
+public sealed class AzureTableDeliveryStore(TableServiceClient tables) : IDeliveryStore
+{
+    public const string TableName = "JinbaDeliveries";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly LazyTable _table = new(tables, TableName);
+
+    public async Task SaveAsync(IReadOnlyList<DeliveryRecord> deliveries)
+    {
+        var entities = deliveries.Select(ToEntity).ToList();
+        var table = await _table.GetAsync();
+        await TableBatches.UpsertAsync(table, entities);
+    }
+
+    public async Task<IReadOnlyList<DeliveryRecord>> GetPendingAsync(string webhookId)
+    {
+        var table = await _table.GetAsync();
+        var pending = new List<DeliveryRecord>();
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {webhookId} and Status eq {nameof(DeliveryStatus.Pending)}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter))
+        {
+            pending.Add(FromEntity(entity));
+        }
+
+        return pending;
+    }
+
+    public async Task<DeliveryRecord?> GetAsync(string webhookId, string deliveryId)
+    {
+        var table = await _table.GetAsync();
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(webhookId, deliveryId);
+        return found.HasValue ? FromEntity(found.Value!) : null;
+    }
+
+    private static TableEntity ToEntity(DeliveryRecord delivery)
+    {
+        var entity = new TableEntity(delivery.WebhookId, delivery.Id)
+        {
+            ["EventId"] = delivery.EventId,
+            ["Event"] = delivery.Event,
+            ["Status"] = delivery.Status.ToString(),
+            ["CreatedAt"] = delivery.CreatedAt,
+            ["NextAttemptAt"] = delivery.NextAttemptAt,
+            ["FailureReason"] = delivery.FailureReason,
+            ["AttemptCount"] = delivery.Attempts.Count,
+            ["LastStatusCode"] = delivery.Attempts.LastOrDefault()?.StatusCode,
+        };
+        TableChunks.Write(entity, "Body", delivery.Body);
+        TableChunks.Write(entity, "Attempts", JsonSerializer.SerializeToUtf8Bytes(delivery.Attempts, Json));
+        return entity;
+    }
+
+    private static DeliveryRecord FromEntity(TableEntity entity) => new()
+    {
+        Id = entity.RowKey,
+        WebhookId = entity.PartitionKey,
+        EventId = entity.GetString("EventId"),
+        Event = entity.GetString("Event"),
+        Body = TableChunks.Read(entity, "Body"),
+        CreatedAt = entity.GetDateTimeOffset("CreatedAt") ?? default,
+        Status = Enum.Parse<DeliveryStatus>(entity.GetString("Status")),
+        NextAttemptAt = entity.GetDateTimeOffset("NextAttemptAt"),
+        FailureReason = entity.GetString("FailureReason"),
+        Attempts = JsonSerializer.Deserialize<List<AttemptRecord>>(
+            TableChunks.Read(entity, "Attempts"), Json) ?? [],
+    };
+}
+
+/// <summary>Published event ids per organization, the memory of idempotent publishing.</summary>
+public sealed class AzureTablePublishedEventStore(TableServiceClient tables) : IPublishedEventStore
+{
+    public const string TableName = "JinbaPublishedEvents";
+
+    private readonly LazyTable _table = new(tables, TableName);
+
+    public async Task<PublishedEvent?> FindAsync(string orgId, string eventId)
+    {
+        var table = await _table.GetAsync();
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(orgId, eventId);
+        if (!found.HasValue)
+        {
+            return null;
+        }
+
+        var entity = found.Value!;
+        return new PublishedEvent(orgId, eventId, entity.GetInt32("Deliveries") ?? 0,
+            entity.GetDateTimeOffset("AcceptedAt") ?? default);
+    }
+
+    public async Task SaveAsync(IReadOnlyList<PublishedEvent> events)
+    {
+        var table = await _table.GetAsync();
+        var entities = events.Select(published => new TableEntity(published.OrgId, published.EventId)
+        {
+            ["Deliveries"] = published.Deliveries,
+            ["AcceptedAt"] = published.AcceptedAt,
+        }).ToList();
+        await TableBatches.UpsertAsync(table, entities);
+    }
+}
+
+/// <summary>A table client whose table is created on first use.</summary>
+internal sealed class LazyTable(TableServiceClient tables, string name)
+{
+    private readonly Lazy<Task<TableClient>> _table = new(async () =>
+    {
+        var table = tables.GetTableClient(name);
+        await table.CreateIfNotExistsAsync();
+        return table;
+    });
+
+    public Task<TableClient> GetAsync() => _table.Value;
+}
+
+/// <summary>
+/// Splits upserts into entity-group transactions within Azure Table's limits: one partition,
+/// at most 100 operations and 4 MiB per request.
+/// </summary>
+internal static class TableBatches
+{
+    private const int MaxOperations = 100;
+
+    // Binary properties travel as base64, so the raw budget is well under the 4 MiB request cap.
+    private const int MaxRawBytes = 2_500_000;
+
+    public static async Task UpsertAsync(TableClient table, IReadOnlyList<TableEntity> entities)
+    {
+        var requests = new List<Task>();
+        foreach (var partition in entities.GroupBy(entity => entity.PartitionKey))
+        {
+            var batch = new List<TableTransactionAction>();
+            var bytes = 0;
+            foreach (var entity in partition)
+            {
+                var size = TableChunks.EstimateSize(entity);
+                if (batch.Count == MaxOperations || (batch.Count > 0 && bytes + size > MaxRawBytes))
+                {
+                    requests.Add(SubmitAsync(table, batch));
+                    batch = [];
+                    bytes = 0;
+                }
+
+                batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+                bytes += size;
+            }
+
+            if (batch.Count > 0)
+            {
+                requests.Add(SubmitAsync(table, batch));
+            }
+        }
+
+        await Task.WhenAll(requests);
+    }
+
+    private static Task SubmitAsync(TableClient table, List<TableTransactionAction> batch) =>
+        batch.Count == 1
+            ? table.UpsertEntityAsync((TableEntity)batch[0].Entity, TableUpdateMode.Replace)
+            : table.SubmitTransactionAsync(batch);
+}
+
+/// <summary>
+/// Byte arrays split over numbered binary properties, because one property holds at most 64 KiB.
+/// </summary>
+internal static class TableChunks
+{
+    private const int ChunkSize = 64 * 1024;
+
+    public static void Write(TableEntity entity, string name, byte[] bytes)
+    {
+        entity[name + "Length"] = bytes.Length;
+        for (var (offset, index) = (0, 0); offset < bytes.Length; offset += ChunkSize, index++)
+        {
+            var length = Math.Min(ChunkSize, bytes.Length - offset);
+            entity[name + index] = bytes.AsSpan(offset, length).ToArray();
+        }
+    }
+
+    public static byte[] Read(TableEntity entity, string name)
+    {
+        var length = entity.GetInt32(name + "Length") ?? 0;
+        var bytes = new byte[length];
+        for (var (offset, index) = (0, 0); offset < length; offset += ChunkSize, index++)
+        {
+            var chunk = entity.GetBinary(name + index);
+            chunk.CopyTo(bytes, offset);
+        }
+
+        return bytes;
+    }
+
+    public static int EstimateSize(TableEntity entity) =>
+        1024 + ((IDictionary<string, object>)entity).Values.Sum(value => value switch
+        {
+            byte[] bytes => bytes.Length,
+            string text => text.Length * 2,
+            _ => 16,
+        });
+}
