@@ -13,7 +13,7 @@ public static class WebhooksApi
 {
     public static RouteGroupBuilder MapWebhooksApi(this RouteGroupBuilder org)
     {
-        var webhooks = org.MapGroup("/webhooks");
+        var webhooks = org.MapGroup("/webhooks").AddEndpointFilter(RequireWellFormedId);
         webhooks.MapGet("/", ListAsync);
         webhooks.MapPost("/", CreateAsync);
         webhooks.MapGet("/{webhookId}", GetAsync);
@@ -59,11 +59,6 @@ public static class WebhooksApi
     private static async Task<Results<Ok<Webhook>, ProblemHttpResult>> GetAsync(
         string orgId, string webhookId, IGrainFactory grains)
     {
-        if (!Ids.IsWebhookId(webhookId))
-        {
-            return Problems.NotFound("webhook");
-        }
-
         var webhook = await grains.GetGrain<IWebhookGrain>(webhookId).GetAsync(orgId);
         return webhook is null ? Problems.NotFound("webhook") : TypedResults.Ok(webhook);
     }
@@ -72,11 +67,6 @@ public static class WebhooksApi
         string orgId, string webhookId, HttpRequest request, WebhookRules rules,
         IGrainFactory grains)
     {
-        if (!Ids.IsWebhookId(webhookId))
-        {
-            return Problems.NotFound("webhook");
-        }
-
         var body = await JsonBody.ReadAsync<UpdateWebhookRequest>(request);
         if (body.Problem is not null)
         {
@@ -99,11 +89,6 @@ public static class WebhooksApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         string orgId, string webhookId, IGrainFactory grains)
     {
-        if (!Ids.IsWebhookId(webhookId))
-        {
-            return Problems.NotFound("webhook");
-        }
-
         var deleted = await grains.GetGrain<IOrganizationGrain>(orgId)
             .DeleteWebhookAsync(webhookId);
         return deleted ? TypedResults.NoContent() : Problems.NotFound("webhook");
@@ -112,11 +97,6 @@ public static class WebhooksApi
     private static async Task<Results<Ok<AttemptResult>, ProblemHttpResult>> TestAsync(
         string orgId, string webhookId, HttpRequest request, IGrainFactory grains)
     {
-        if (!Ids.IsWebhookId(webhookId))
-        {
-            return Problems.NotFound("webhook");
-        }
-
         var body = await JsonBody.ReadAsync<TestWebhookRequest>(request, optional: true);
         if (body.Problem is not null)
         {
@@ -134,31 +114,30 @@ public static class WebhooksApi
         return result is null ? Problems.NotFound("webhook") : TypedResults.Ok(result);
     }
 
-    private static async Task<Results<Ok<SecretView>, ProblemHttpResult>> RevealSecretAsync(
-        string orgId, string webhookId, IGrainFactory grains)
-    {
-        if (!Ids.IsWebhookId(webhookId))
-        {
-            return Problems.NotFound("webhook");
-        }
+    private static Task<Results<Ok<SecretView>, ProblemHttpResult>> RevealSecretAsync(
+        string orgId, string webhookId, IGrainFactory grains) =>
+        SecretAsync(grains.GetGrain<IWebhookGrain>(webhookId).RevealSecretAsync(orgId));
 
-        var webhook = await grains.GetGrain<IWebhookGrain>(webhookId).RevealSecretAsync(orgId);
+    private static Task<Results<Ok<SecretView>, ProblemHttpResult>> RotateSecretAsync(
+        string orgId, string webhookId, IGrainFactory grains) =>
+        SecretAsync(grains.GetGrain<IWebhookGrain>(webhookId).RotateSecretAsync(orgId));
+
+    private static async Task<Results<Ok<SecretView>, ProblemHttpResult>> SecretAsync(
+        Task<Webhook?> call)
+    {
+        var webhook = await call;
         return webhook is null
             ? Problems.NotFound("webhook")
             : TypedResults.Ok(new SecretView(webhook.Secret));
     }
 
-    private static async Task<Results<Ok<SecretView>, ProblemHttpResult>> RotateSecretAsync(
-        string orgId, string webhookId, IGrainFactory grains)
+    /// <summary>A malformed webhook id is answered 404 before any grain is touched.</summary>
+    private static async ValueTask<object?> RequireWellFormedId(
+        EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (!Ids.IsWebhookId(webhookId))
-        {
-            return Problems.NotFound("webhook");
-        }
-
-        var webhook = await grains.GetGrain<IWebhookGrain>(webhookId).RotateSecretAsync(orgId);
-        return webhook is null
-            ? Problems.NotFound("webhook")
-            : TypedResults.Ok(new SecretView(webhook.Secret));
+        var id = context.HttpContext.Request.RouteValues["webhookId"] as string;
+        return id is null || Ids.IsWebhookId(id)
+            ? await next(context)
+            : Problems.NotFound("webhook");
     }
 }
