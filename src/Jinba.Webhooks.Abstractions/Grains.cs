@@ -55,6 +55,20 @@ public interface IWebhookGrain : IGrainWithStringKey
     /// <summary>One real attempt of a sample event, neither retried nor logged.</summary>
     Task<AttemptResult?> SendTestAsync(string orgId, string? eventType);
 
+    /// <summary>The delivery log, newest first; null when the webhook is not the org's.</summary>
+    Task<DeliveryPage?> ListDeliveriesAsync(string orgId, DeliveryQuery query);
+
+    Task<DeliveryDetail?> GetDeliveryAsync(string orgId, string deliveryId);
+
+    /// <summary>One attempt now, recorded in the log whatever the delivery's status.</summary>
+    Task<DeliveryDetail?> RetryDeliveryAsync(string orgId, string deliveryId);
+
+    /// <summary>
+    /// Queues again every delivery that failed for good and was created in the window, with a
+    /// fresh retry schedule; at most <c>RecoverLimit</c> per call, oldest first.
+    /// </summary>
+    Task<RecoverResult> RecoverAsync(string orgId, DateTimeOffset since, DateTimeOffset? until);
+
     /// <summary>
     /// Records the delivery durably and schedules its first attempt; false when the webhook is
     /// disabled, deleted or not subscribed to the event.

@@ -16,6 +16,24 @@ public sealed record Webhook
     [Id(7)] public string? DisabledReason { get; init; }
     [Id(8)] public DateTimeOffset CreatedAt { get; init; }
     [Id(9)] public DateTimeOffset UpdatedAt { get; init; }
+    [Id(10)] public WebhookStats? Stats { get; init; }
+}
+
+/// <summary>How a webhook's endpoint has been doing.</summary>
+[GenerateSerializer, Alias("Jinba.Webhooks.WebhookStats")]
+public sealed record WebhookStats
+{
+    /// <summary>Successful attempts in the last 24 hours.</summary>
+    [Id(0)] public int Successes24h { get; init; }
+
+    /// <summary>Failed attempts in the last 24 hours.</summary>
+    [Id(1)] public int Failures24h { get; init; }
+    [Id(2)] public DateTimeOffset? LastSuccessAt { get; init; }
+    [Id(3)] public DateTimeOffset? LastFailureAt { get; init; }
+
+    /// <summary>Deliveries in a row that failed for good; at the limit the webhook disables.</summary>
+    [Id(4)] public int ConsecutiveFailures { get; init; }
+    [Id(5)] public int Pending { get; init; }
 }
 
 /// <summary>What a webhook owner sends to register an endpoint, already validated.</summary>

@@ -22,6 +22,7 @@ public static class WebhooksApi
         webhooks.MapPost("/{webhookId}/test", TestAsync);
         webhooks.MapGet("/{webhookId}/secret", RevealSecretAsync);
         webhooks.MapPost("/{webhookId}/secret/rotate", RotateSecretAsync);
+        webhooks.MapDeliveriesApi();
         return org;
     }
 

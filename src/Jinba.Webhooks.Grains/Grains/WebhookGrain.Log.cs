@@ -49,4 +49,23 @@ public sealed partial class WebhookGrain
     [LoggerMessage(1010, LogLevel.Information,
         "Secret of webhook {WebhookId} of {OrgId} rotated; the old one signs until {Until}")]
     private partial void LogSecretRotated(string webhookId, string orgId, DateTimeOffset until);
+
+    [LoggerMessage(1011, LogLevel.Information,
+        "Manual retry of delivery {DeliveryId} of event {EventId} to webhook {WebhookId}: "
+        + "success {Success}, status {StatusCode}")]
+    private partial void LogManualRetry(string webhookId, string deliveryId, string eventId,
+        bool success, int? statusCode);
+
+    [LoggerMessage(1012, LogLevel.Information,
+        "Webhook {WebhookId} of {OrgId}: {Recovered} failed deliveries from {Since} to {Until} "
+        + "queued again")]
+    private partial void LogRecovered(string webhookId, string orgId, int recovered,
+        DateTimeOffset since, DateTimeOffset until);
+
+    [LoggerMessage(1013, LogLevel.Debug,
+        "Webhook {WebhookId}: {Removed} old deliveries trimmed from the log")]
+    private partial void LogTrimmed(string webhookId, int removed);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Webhook {WebhookId}: trimming the log failed")]
+    private partial void LogTrimFailed(Exception error, string webhookId);
 }

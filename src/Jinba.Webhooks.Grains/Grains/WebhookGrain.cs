@@ -24,6 +24,8 @@ public sealed partial class WebhookGrain(
     ILogger<WebhookGrain> logger) : Grain, IWebhookGrain, IRemindable
 {
     private const string ReminderName = "pending-deliveries";
+    private const int MaxAttemptsKept = 25;
+    private const int TrimEvery = 100;
 
     private readonly Dictionary<string, DeliveryRecord> _pending = [];
     private readonly SortedSet<(DateTimeOffset Due, string Id)> _schedule = [];
@@ -35,6 +37,7 @@ public sealed partial class WebhookGrain(
     private bool _reminderWanted;
     private bool _reminderHeld;
     private Task? _reminderSync;
+    private int _queuedSinceTrim;
 
     private string WebhookId => this.GetPrimaryKeyString();
 
@@ -184,6 +187,93 @@ public sealed partial class WebhookGrain(
         };
     }
 
+    public async Task<DeliveryPage?> ListDeliveriesAsync(string orgId, DeliveryQuery query)
+    {
+        if (!BelongsTo(orgId))
+        {
+            return null;
+        }
+
+        return await store.ListAsync(WebhookId, DeliveryRecord.ParseStatus(query.Status),
+            query.Event, query.Cursor, Math.Clamp(query.Limit, 1, DeliveryQuery.MaxLimit));
+    }
+
+    public async Task<DeliveryDetail?> GetDeliveryAsync(string orgId, string deliveryId)
+    {
+        var delivery = await FindAsync(orgId, deliveryId);
+        return delivery?.ToDetail();
+    }
+
+    public async Task<DeliveryDetail?> RetryDeliveryAsync(string orgId, string deliveryId)
+    {
+        var delivery = await FindAsync(orgId, deliveryId);
+        if (delivery is null)
+        {
+            return null;
+        }
+
+        var outcome = await sender.SendAsync(state.State.Url, SigningSecrets(), delivery.EventId,
+            delivery.Event, delivery.Body);
+        AddAttempt(delivery, outcome, manual: true);
+        LogManualRetry(WebhookId, delivery.Id, delivery.EventId, outcome.Success,
+            outcome.StatusCode);
+
+        var cancelled = new List<DeliveryRecord>();
+        if (outcome.Success)
+        {
+            Finish(delivery, DeliveryStatus.Succeeded, null);
+            state.State.ConsecutiveFailures = 0;
+        }
+        else if (outcome.Gone && state.State.Enabled)
+        {
+            Finish(delivery, DeliveryStatus.Failed, "endpoint answered 410 Gone");
+            cancelled = Disable("the endpoint answered 410 Gone");
+        }
+
+        await Task.WhenAll(_deliveryWriter!.SaveAsync(delivery),
+            _deliveryWriter.SaveAsync(cancelled), _stateWriter!.WriteAsync());
+        await SyncReminderAsync();
+        return delivery.ToDetail();
+    }
+
+    public async Task<RecoverResult> RecoverAsync(string orgId, DateTimeOffset since,
+        DateTimeOffset? until)
+    {
+        if (!BelongsTo(orgId))
+        {
+            return new RecoverResult(RecoverOutcome.NotFound);
+        }
+
+        if (!state.State.Enabled)
+        {
+            return new RecoverResult(RecoverOutcome.Disabled);
+        }
+
+        var now = time.GetUtcNow();
+        var failed = await store.ListFailedAsync(WebhookId, since, until ?? now,
+            settings.Limits.RecoverLimit);
+        var recovered = failed.Where(delivery => !_pending.ContainsKey(delivery.Id)).ToList();
+        foreach (var delivery in recovered)
+        {
+            delivery.Status = DeliveryStatus.Pending;
+            delivery.FailureReason = null;
+            delivery.NextAttemptAt = now;
+            delivery.ScheduleStart = delivery.Attempts.Count;
+        }
+
+        await _deliveryWriter!.SaveAsync(recovered);
+        foreach (var delivery in recovered)
+        {
+            _pending[delivery.Id] = delivery;
+            Schedule(delivery);
+        }
+
+        ArmTimer();
+        await SyncReminderAsync();
+        LogRecovered(WebhookId, orgId, recovered.Count, since, until ?? now);
+        return new RecoverResult(RecoverOutcome.Done, recovered.Count);
+    }
+
     public async Task<bool> EnqueueAsync(DeliveryRequest request)
     {
         if (!Accepts(request.Event))
@@ -217,6 +307,12 @@ public sealed partial class WebhookGrain(
         Schedule(delivery);
         ArmTimer();
         await SyncReminderAsync();
+        if (++_queuedSinceTrim >= TrimEvery)
+        {
+            _queuedSinceTrim = 0;
+            _ = TrimLogAsync();
+        }
+
         return true;
     }
 
@@ -232,6 +328,90 @@ public sealed partial class WebhookGrain(
         _reminderHeld = true;
         ArmTimer();
         await SyncReminderAsync();
+    }
+
+    private async Task<DeliveryRecord?> FindAsync(string orgId, string deliveryId)
+    {
+        if (!BelongsTo(orgId))
+        {
+            return null;
+        }
+
+        return _pending.GetValueOrDefault(deliveryId) ?? await store.GetAsync(WebhookId, deliveryId);
+    }
+
+    /// <summary>Keeps the log to its configured size; pending deliveries are never trimmed.</summary>
+    private async Task TrimLogAsync()
+    {
+        try
+        {
+            var removed = await store.TrimAsync(WebhookId, settings.Limits.DeliveryLogSize);
+            if (removed > 0)
+            {
+                LogTrimmed(WebhookId, removed);
+            }
+        }
+        catch (Exception error)
+        {
+            LogTrimFailed(error, WebhookId);
+        }
+    }
+
+    private void AddAttempt(DeliveryRecord delivery, AttemptOutcome outcome, bool manual)
+    {
+        var now = time.GetUtcNow();
+        delivery.Attempts.Add(new AttemptRecord
+        {
+            At = now - TimeSpan.FromMilliseconds(outcome.DurationMs),
+            DurationMs = outcome.DurationMs,
+            StatusCode = outcome.StatusCode,
+            Error = outcome.Error,
+            ErrorKind = outcome.ErrorKind,
+            ResponseBody = outcome.ResponseBody,
+            Manual = manual,
+        });
+        if (delivery.Attempts.Count > MaxAttemptsKept)
+        {
+            delivery.Attempts.RemoveAt(0);
+            delivery.ScheduleStart = Math.Max(0, delivery.ScheduleStart - 1);
+        }
+
+        var webhook = state.State;
+        var hour = now.ToUnixTimeSeconds() / 3600;
+        webhook.Hours.RemoveAll(bucket => bucket.Hour <= hour - 24);
+        var current = webhook.Hours.Find(bucket => bucket.Hour == hour);
+        if (current is null)
+        {
+            current = new HourlyOutcomes { Hour = hour };
+            webhook.Hours.Add(current);
+        }
+
+        if (outcome.Success)
+        {
+            current.Successes++;
+            webhook.LastSuccessAt = now;
+        }
+        else
+        {
+            current.Failures++;
+            webhook.LastFailureAt = now;
+        }
+    }
+
+    private WebhookStats Stats()
+    {
+        var webhook = state.State;
+        var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+        var recent = webhook.Hours.Where(bucket => bucket.Hour > hour - 24).ToList();
+        return new WebhookStats
+        {
+            Successes24h = recent.Sum(bucket => bucket.Successes),
+            Failures24h = recent.Sum(bucket => bucket.Failures),
+            LastSuccessAt = webhook.LastSuccessAt,
+            LastFailureAt = webhook.LastFailureAt,
+            ConsecutiveFailures = webhook.ConsecutiveFailures,
+            Pending = _pending.Count,
+        };
     }
 
     private bool BelongsTo(string orgId) => Exists && state.State.OrgId == orgId;
@@ -321,15 +501,7 @@ public sealed partial class WebhookGrain(
     private async Task RecordAsync(DeliveryRecord delivery, AttemptOutcome outcome)
     {
         var now = time.GetUtcNow();
-        delivery.Attempts.Add(new AttemptRecord
-        {
-            At = now - TimeSpan.FromMilliseconds(outcome.DurationMs),
-            DurationMs = outcome.DurationMs,
-            StatusCode = outcome.StatusCode,
-            Error = outcome.Error,
-            ErrorKind = outcome.ErrorKind,
-            ResponseBody = outcome.ResponseBody,
-        });
+        AddAttempt(delivery, outcome, manual: false);
 
         if (!_pending.ContainsKey(delivery.Id))
         {
@@ -338,12 +510,10 @@ public sealed partial class WebhookGrain(
             return;
         }
 
-        var stateChanged = false;
         var cancelled = new List<DeliveryRecord>();
         if (outcome.Success)
         {
             Finish(delivery, DeliveryStatus.Succeeded, null);
-            stateChanged = state.State.ConsecutiveFailures != 0;
             state.State.ConsecutiveFailures = 0;
             LogDelivered(WebhookId, delivery.Id, delivery.EventId, outcome.StatusCode,
                 delivery.Attempts.Count);
@@ -352,7 +522,6 @@ public sealed partial class WebhookGrain(
         {
             Finish(delivery, DeliveryStatus.Failed, "endpoint answered 410 Gone");
             cancelled = Disable("the endpoint answered 410 Gone");
-            stateChanged = true;
         }
         else if (_retries.NextDelay(delivery.ScheduledAttempts, outcome.RetryAfter) is { } delay)
         {
@@ -365,7 +534,6 @@ public sealed partial class WebhookGrain(
         {
             Finish(delivery, DeliveryStatus.Failed, "retries exhausted");
             state.State.ConsecutiveFailures++;
-            stateChanged = true;
             LogFailed(WebhookId, delivery.Id, delivery.EventId, delivery.Attempts.Count,
                 state.State.ConsecutiveFailures);
             var limit = Delivery.AutoDisableAfter;
@@ -375,14 +543,9 @@ public sealed partial class WebhookGrain(
             }
         }
 
-        var writes = new List<Task> { _deliveryWriter!.SaveAsync(delivery) };
-        writes.Add(_deliveryWriter.SaveAsync(cancelled));
-        if (stateChanged)
-        {
-            writes.Add(_stateWriter!.WriteAsync());
-        }
-
-        await Task.WhenAll(writes);
+        // The state write carries the endpoint's statistics too; concurrent attempts share it.
+        await Task.WhenAll(_deliveryWriter!.SaveAsync(delivery),
+            _deliveryWriter.SaveAsync(cancelled), _stateWriter!.WriteAsync());
         if (_pending.Count == 0)
         {
             await SyncReminderAsync();
@@ -480,6 +643,7 @@ public sealed partial class WebhookGrain(
             DisabledReason = webhook.DisabledReason,
             CreatedAt = webhook.CreatedAt,
             UpdatedAt = webhook.UpdatedAt,
+            Stats = Stats(),
         };
     }
 }

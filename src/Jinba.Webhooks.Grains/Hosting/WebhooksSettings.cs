@@ -36,6 +36,12 @@ public sealed record LimitSettings
 {
     public int MaxWebhooksPerOrg { get; init; } = 100;
     public int MaxPayloadBytes { get; init; } = 262_144;
+
+    /// <summary>Finished deliveries kept per webhook; older ones are deleted.</summary>
+    public int DeliveryLogSize { get; init; } = 1_000;
+
+    /// <summary>The most deliveries one recover call queues again.</summary>
+    public int RecoverLimit { get; init; } = 1_000;
 }
 
 public sealed record ClusterSettings
@@ -99,6 +105,10 @@ public sealed record WebhooksSettings(
                 limitDefaults.MaxWebhooksPerOrg, 1, 10_000),
             MaxPayloadBytes = reader.Int("Limits:MaxPayloadBytes", limitDefaults.MaxPayloadBytes,
                 2, PayloadCeiling),
+            DeliveryLogSize = reader.Int("Limits:DeliveryLogSize", limitDefaults.DeliveryLogSize,
+                10, 100_000),
+            RecoverLimit = reader.Int("Limits:RecoverLimit", limitDefaults.RecoverLimit,
+                1, 100_000),
         };
 
         var clusterDefaults = new ClusterSettings();

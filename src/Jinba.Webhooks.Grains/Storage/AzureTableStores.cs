@@ -43,6 +43,98 @@ public sealed class AzureTableDeliveryStore(TableServiceClient tables) : IDelive
         return found.HasValue ? FromEntity(found.Value!) : null;
     }
 
+    public async Task<DeliveryPage> ListAsync(string webhookId, DeliveryStatus? status,
+        string? eventType, string? after, int limit)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {webhookId}");
+        if (status is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Status eq {status.ToString()}");
+        }
+
+        if (eventType is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Event eq {eventType}");
+        }
+
+        if (after is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
+        }
+
+        var table = await _table.GetAsync();
+        var found = new List<DeliverySummary>();
+        var query = table.QueryAsync<TableEntity>(filter, maxPerPage: limit + 1,
+            select: SummaryColumns);
+        await foreach (var entity in query)
+        {
+            found.Add(ToSummary(entity));
+            if (found.Count > limit)
+            {
+                break;
+            }
+        }
+
+        var page = found.Take(limit).ToList();
+        return new DeliveryPage(page, found.Count > limit ? page[^1].Id : null);
+    }
+
+    public async Task<IReadOnlyList<DeliveryRecord>> ListFailedAsync(string webhookId,
+        DateTimeOffset since, DateTimeOffset until, int max)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {webhookId} and Status eq {nameof(DeliveryStatus.Failed)} and CreatedAt ge {since} and CreatedAt lt {until}");
+        var table = await _table.GetAsync();
+        var failed = new List<DeliveryRecord>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter))
+        {
+            failed.Add(FromEntity(entity));
+        }
+
+        // Rows come newest first; recovery takes the oldest first.
+        failed.Reverse();
+        return failed.Take(max).ToList();
+    }
+
+    public async Task<int> TrimAsync(string webhookId, int keep)
+    {
+        var table = await _table.GetAsync();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {webhookId}");
+        var old = new List<TableEntity>();
+        var seen = 0;
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter,
+            select: ["PartitionKey", "RowKey", "Status"]))
+        {
+            if (++seen > keep && entity.GetString("Status") != nameof(DeliveryStatus.Pending))
+            {
+                old.Add(entity);
+            }
+        }
+
+        await TableBatches.DeleteAsync(table, old);
+        return old.Count;
+    }
+
+    private static readonly string[] SummaryColumns =
+    [
+        "RowKey", "EventId", "Event", "Status", "CreatedAt", "NextAttemptAt", "FailureReason",
+        "AttemptCount", "LastStatusCode", "LastAttemptAt",
+    ];
+
+    private static DeliverySummary ToSummary(TableEntity entity) => new()
+    {
+        Id = entity.RowKey,
+        EventId = entity.GetString("EventId"),
+        Event = entity.GetString("Event"),
+        Status = DeliveryRecord.StatusName(Enum.Parse<DeliveryStatus>(entity.GetString("Status"))),
+        Attempts = entity.GetInt32("AttemptCount") ?? 0,
+        CreatedAt = entity.GetDateTimeOffset("CreatedAt") ?? default,
+        LastAttemptAt = entity.GetDateTimeOffset("LastAttemptAt"),
+        NextAttemptAt = entity.GetDateTimeOffset("NextAttemptAt"),
+        StatusCode = entity.GetInt32("LastStatusCode"),
+        FailureReason = entity.GetString("FailureReason"),
+    };
+
     private static TableEntity ToEntity(DeliveryRecord delivery)
     {
         var entity = new TableEntity(delivery.WebhookId, delivery.Id)
@@ -55,6 +147,8 @@ public sealed class AzureTableDeliveryStore(TableServiceClient tables) : IDelive
             ["FailureReason"] = delivery.FailureReason,
             ["AttemptCount"] = delivery.Attempts.Count,
             ["LastStatusCode"] = delivery.Attempts.LastOrDefault()?.StatusCode,
+            ["LastAttemptAt"] = delivery.Attempts.LastOrDefault()?.At,
+            ["ScheduleStart"] = delivery.ScheduleStart,
         };
         TableChunks.Write(entity, "Body", delivery.Body);
         TableChunks.Write(entity, "Attempts", JsonSerializer.SerializeToUtf8Bytes(delivery.Attempts, Json));
@@ -74,6 +168,7 @@ public sealed class AzureTableDeliveryStore(TableServiceClient tables) : IDelive
         FailureReason = entity.GetString("FailureReason"),
         Attempts = JsonSerializer.Deserialize<List<AttemptRecord>>(
             TableChunks.Read(entity, "Attempts"), Json) ?? [],
+        ScheduleStart = entity.GetInt32("ScheduleStart") ?? 0,
     };
 }
 
@@ -163,6 +258,11 @@ internal static class TableBatches
 
         await Task.WhenAll(requests);
     }
+
+    public static Task DeleteAsync(TableClient table, IReadOnlyList<TableEntity> entities) =>
+        Task.WhenAll(entities.Chunk(MaxOperations).Select(chunk => table.SubmitTransactionAsync(
+            chunk.Select(entity => new TableTransactionAction(TableTransactionActionType.Delete,
+                entity, ETag.All)))));
 
     private static Task SubmitAsync(TableClient table, List<TableTransactionAction> batch) =>
         batch.Count == 1

@@ -21,8 +21,59 @@ public sealed class DeliveryRecord
     public string? FailureReason { get; set; }
     public List<AttemptRecord> Attempts { get; set; } = [];
 
-    /// <summary>Attempts made by the retry schedule, which decide when it gives up.</summary>
-    public int ScheduledAttempts => Attempts.Count(attempt => !attempt.Manual);
+    /// <summary>
+    /// Where the current retry schedule began in <see cref="Attempts"/>: a recovered delivery
+    /// starts a fresh schedule.
+    /// </summary>
+    public int ScheduleStart { get; set; }
+
+    /// <summary>Attempts made by the current retry schedule, which decide when it gives up.</summary>
+    public int ScheduledAttempts => Attempts.Skip(ScheduleStart).Count(attempt => !attempt.Manual);
+
+    public DeliverySummary ToSummary() => new()
+    {
+        Id = Id,
+        EventId = EventId,
+        Event = Event,
+        Status = StatusName(Status),
+        Attempts = Attempts.Count,
+        CreatedAt = CreatedAt,
+        LastAttemptAt = Attempts.Count > 0 ? Attempts[^1].At : null,
+        NextAttemptAt = NextAttemptAt,
+        StatusCode = Attempts.Count > 0 ? Attempts[^1].StatusCode : null,
+        FailureReason = FailureReason,
+    };
+
+    public DeliveryDetail ToDetail() => new()
+    {
+        Summary = ToSummary(),
+        AttemptLog = Attempts.Select(attempt => new AttemptView
+        {
+            At = attempt.At,
+            StatusCode = attempt.StatusCode,
+            ErrorKind = attempt.ErrorKind,
+            Error = attempt.Error,
+            DurationMs = attempt.DurationMs,
+            ResponseBody = attempt.ResponseBody,
+            Trigger = attempt.Manual ? "manual" : "schedule",
+        }).ToList(),
+        Body = System.Text.Encoding.UTF8.GetString(Body),
+    };
+
+    public static string StatusName(DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Pending => DeliveryStatuses.Pending,
+        DeliveryStatus.Succeeded => DeliveryStatuses.Succeeded,
+        _ => DeliveryStatuses.Failed,
+    };
+
+    public static DeliveryStatus? ParseStatus(string? name) => name switch
+    {
+        DeliveryStatuses.Pending => DeliveryStatus.Pending,
+        DeliveryStatuses.Succeeded => DeliveryStatus.Succeeded,
+        DeliveryStatuses.Failed => DeliveryStatus.Failed,
+        _ => null,
+    };
 }
 
 /// <summary>One HTTP attempt of a delivery and what the endpoint answered.</summary>

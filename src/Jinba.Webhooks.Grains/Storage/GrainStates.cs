@@ -22,6 +22,20 @@ public sealed class WebhookState
     [Id(9)] public DateTimeOffset CreatedAt { get; set; }
     [Id(10)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(11)] public int ConsecutiveFailures { get; set; }
+    [Id(12)] public DateTimeOffset? LastSuccessAt { get; set; }
+    [Id(13)] public DateTimeOffset? LastFailureAt { get; set; }
+
+    /// <summary>Attempt outcomes per hour, for the last 24 hours.</summary>
+    [Id(14)] public List<HourlyOutcomes> Hours { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("Jinba.Webhooks.HourlyOutcomes")]
+public sealed class HourlyOutcomes
+{
+    /// <summary>Hours since the Unix epoch.</summary>
+    [Id(0)] public long Hour { get; set; }
+    [Id(1)] public int Successes { get; set; }
+    [Id(2)] public int Failures { get; set; }
 }
 
 /// <summary>An organization's webhook subscriptions and API keys.</summary>

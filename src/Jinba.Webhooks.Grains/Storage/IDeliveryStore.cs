@@ -12,6 +12,20 @@ public interface IDeliveryStore
     Task<IReadOnlyList<DeliveryRecord>> GetPendingAsync(string webhookId);
 
     Task<DeliveryRecord?> GetAsync(string webhookId, string deliveryId);
+
+    /// <summary>
+    /// One page of the log, newest first, starting after the <paramref name="after"/> id.
+    /// The next cursor is the last id returned when more may follow.
+    /// </summary>
+    Task<DeliveryPage> ListAsync(string webhookId, DeliveryStatus? status, string? eventType,
+        string? after, int limit);
+
+    /// <summary>Deliveries that failed for good and were created in [since, until), oldest first.</summary>
+    Task<IReadOnlyList<DeliveryRecord>> ListFailedAsync(string webhookId, DateTimeOffset since,
+        DateTimeOffset until, int max);
+
+    /// <summary>Deletes finished deliveries beyond the newest <paramref name="keep"/>.</summary>
+    Task<int> TrimAsync(string webhookId, int keep);
 }
 
 /// <summary>The first result of a publish, kept to answer a repeated publish of the same id.</summary>

@@ -32,6 +32,51 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
             ? Copy(record)
             : null);
 
+    public Task<DeliveryPage> ListAsync(string webhookId, DeliveryStatus? status,
+        string? eventType, string? after, int limit)
+    {
+        var matching = Log(webhookId)
+            .Where(record => status is null || record.Status == status)
+            .Where(record => eventType is null || record.Event == eventType)
+            .Where(record => after is null || string.CompareOrdinal(record.Id, after) > 0)
+            .Take(limit + 1)
+            .ToList();
+        var page = matching.Take(limit).Select(record => record.ToSummary()).ToList();
+        var next = matching.Count > limit ? page[^1].Id : null;
+        return Task.FromResult(new DeliveryPage(page, next));
+    }
+
+    public Task<IReadOnlyList<DeliveryRecord>> ListFailedAsync(string webhookId,
+        DateTimeOffset since, DateTimeOffset until, int max)
+    {
+        IReadOnlyList<DeliveryRecord> failed = Log(webhookId)
+            .Where(record => record.Status == DeliveryStatus.Failed)
+            .Where(record => record.CreatedAt >= since && record.CreatedAt < until)
+            .Reverse()
+            .Take(max)
+            .Select(Copy)
+            .ToList();
+        return Task.FromResult(failed);
+    }
+
+    public Task<int> TrimAsync(string webhookId, int keep)
+    {
+        var old = Log(webhookId).Skip(keep)
+            .Where(record => record.Status != DeliveryStatus.Pending)
+            .ToList();
+        foreach (var record in old)
+        {
+            _records.TryRemove((webhookId, record.Id), out _);
+        }
+
+        return Task.FromResult(old.Count);
+    }
+
+    /// <summary>The webhook's records newest first, as delivery ids sort.</summary>
+    private IEnumerable<DeliveryRecord> Log(string webhookId) => _records.Values
+        .Where(record => record.WebhookId == webhookId)
+        .OrderBy(record => record.Id, StringComparer.Ordinal);
+
     // Records are copied in and out so a grain's later changes never reach the store unsaved.
     private static DeliveryRecord Copy(DeliveryRecord record) => new()
     {
@@ -45,6 +90,7 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
         NextAttemptAt = record.NextAttemptAt,
         FailureReason = record.FailureReason,
         Attempts = [.. record.Attempts],
+        ScheduleStart = record.ScheduleStart,
     };
 }
 
