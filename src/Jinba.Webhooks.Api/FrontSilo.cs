@@ -25,6 +25,8 @@ public static partial class FrontSilo
         builder.Services.AddSingleton(new WebhookRules(settings.Delivery));
         builder.Services.AddSingleton(new PublishRules(settings.Limits));
         builder.Services.AddProblemDetails();
+        builder.AddObservability();
+        builder.AddApiReference();
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(
@@ -39,6 +41,8 @@ public static partial class FrontSilo
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapObservability();
+        app.MapApiReference();
         MapApi(app);
         AnnounceAtStart(app, settings, auth);
         return app;
@@ -46,7 +50,7 @@ public static partial class FrontSilo
 
     private static void MapApi(WebApplication app)
     {
-        var org = app.MapGroup("/v1/orgs/{orgId}");
+        var org = app.MapGroup("/v1/orgs/{orgId}").ProducesAuthProblems();
 
         var owned = org.MapGroup("").RequireOrgKey();
         owned.MapWebhooksApi();

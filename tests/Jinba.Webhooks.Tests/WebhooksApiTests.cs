@@ -27,7 +27,7 @@ public sealed class WebhooksApiTests(ApiFixture fixture)
         Assert.Equal(org.Path($"webhooks/{id}"), response.Headers.Location!.ToString());
         Assert.Equal(
             ["createdAt", "description", "disabledReason", "enabled", "events", "id", "orgId",
-                "secret", "updatedAt", "url"],
+                "secret", "stats", "updatedAt", "url"],
             Json.Keys(webhook));
         Assert.Equal(org.OrgId, webhook.GetProperty("orgId").GetString());
         Assert.Equal(Url, webhook.GetProperty("url").GetString());

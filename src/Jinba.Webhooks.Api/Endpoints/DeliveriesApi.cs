@@ -28,10 +28,12 @@ public static class DeliveriesApi
 {
     public static RouteGroupBuilder MapDeliveriesApi(this RouteGroupBuilder webhooks)
     {
-        webhooks.MapGet("/{webhookId}/deliveries", ListAsync);
+        webhooks.MapGet("/{webhookId}/deliveries", ListAsync).ProducesValidationProblem();
         webhooks.MapGet("/{webhookId}/deliveries/{deliveryId}", GetAsync);
         webhooks.MapPost("/{webhookId}/deliveries/{deliveryId}/retry", RetryAsync);
-        webhooks.MapPost("/{webhookId}/recover", RecoverAsync);
+        webhooks.MapPost("/{webhookId}/recover", RecoverAsync)
+            .Accepts<RecoverRequest>("application/json").ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return webhooks;
     }
 

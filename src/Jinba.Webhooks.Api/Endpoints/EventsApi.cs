@@ -8,7 +8,9 @@ public static class EventsApi
 {
     public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder org)
     {
-        org.MapPost("/events", PublishAsync);
+        org.MapPost("/events", PublishAsync).Accepts<PublishEventRequest>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return org;
     }
 

@@ -15,11 +15,14 @@ public static class WebhooksApi
     {
         var webhooks = org.MapGroup("/webhooks").AddEndpointFilter(RequireWellFormedId);
         webhooks.MapGet("/", ListAsync);
-        webhooks.MapPost("/", CreateAsync);
+        webhooks.MapPost("/", CreateAsync).Accepts<CreateWebhookRequest>("application/json")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         webhooks.MapGet("/{webhookId}", GetAsync);
-        webhooks.MapPatch("/{webhookId}", UpdateAsync);
+        webhooks.MapPatch("/{webhookId}", UpdateAsync)
+            .Accepts<UpdateWebhookRequest>("application/json").ProducesValidationProblem();
         webhooks.MapDelete("/{webhookId}", DeleteAsync);
-        webhooks.MapPost("/{webhookId}/test", TestAsync);
+        webhooks.MapPost("/{webhookId}/test", TestAsync)
+            .Accepts<TestWebhookRequest>("application/json").ProducesValidationProblem();
         webhooks.MapGet("/{webhookId}/secret", RevealSecretAsync);
         webhooks.MapPost("/{webhookId}/secret/rotate", RotateSecretAsync);
         webhooks.MapDeliveriesApi();

@@ -37,6 +37,10 @@ public sealed class WebhookSender(IHttpClientFactory clients, DeliverySettings s
     public async Task<AttemptOutcome> SendAsync(string url, IReadOnlyList<string> secrets,
         string eventId, string eventType, byte[] body)
     {
+        using var activity = Telemetry.WebhookMetrics.Activities.StartActivity("attempt",
+            System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("jinba.event_id", eventId);
+        activity?.SetTag("jinba.event_type", eventType);
         var started = time.GetTimestamp();
         using var timeout = new CancellationTokenSource(settings.AttemptTimeout, time);
         using var request = BuildRequest(url, secrets, eventId, eventType, body);

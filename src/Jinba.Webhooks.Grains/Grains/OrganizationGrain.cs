@@ -3,6 +3,7 @@ using System.Text.Json;
 using Jinba.Webhooks.Delivery;
 using Jinba.Webhooks.Hosting;
 using Jinba.Webhooks.Storage;
+using Jinba.Webhooks.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -18,6 +19,7 @@ public sealed partial class OrganizationGrain(
     [PersistentState("organization", StorageNames.Webhooks)] IPersistentState<OrganizationState> state,
     IPublishedEventStore publishedEvents,
     WebhooksSettings settings,
+    WebhookMetrics metrics,
     TimeProvider time,
     ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain
 {
@@ -173,6 +175,10 @@ public sealed partial class OrganizationGrain(
 
     private async Task<PublishResult> PublishOnceAsync(AcceptedEvent accepted)
     {
+        using var activity = WebhookMetrics.Activities.StartActivity("publish");
+        activity?.SetTag("jinba.org_id", OrgId);
+        activity?.SetTag("jinba.event_id", accepted.Id);
+        activity?.SetTag("jinba.event_type", accepted.Type);
         var now = time.GetUtcNow();
         var earlier = Remembered(accepted.Id, now) ?? await publishedEvents.FindAsync(OrgId, accepted.Id);
         if (earlier is not null && now - earlier.AcceptedAt < DedupeWindow)
@@ -197,6 +203,8 @@ public sealed partial class OrganizationGrain(
         var published = new PublishedEvent(OrgId, accepted.Id, deliveries, now);
         await _publishedWriter!.SaveAsync(published);
         Remember(published);
+        metrics.Published(accepted.Type);
+        activity?.SetTag("jinba.deliveries", deliveries);
         LogPublished(OrgId, accepted.Id, accepted.Type, deliveries);
         return new PublishResult(accepted.Id, deliveries);
     }

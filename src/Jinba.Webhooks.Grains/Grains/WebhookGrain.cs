@@ -2,6 +2,7 @@ using System.Text.Json;
 using Jinba.Webhooks.Delivery;
 using Jinba.Webhooks.Hosting;
 using Jinba.Webhooks.Storage;
+using Jinba.Webhooks.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -20,6 +21,7 @@ public sealed partial class WebhookGrain(
     IDeliveryStore store,
     WebhookSender sender,
     WebhooksSettings settings,
+    WebhookMetrics metrics,
     TimeProvider time,
     ILogger<WebhookGrain> logger) : Grain, IWebhookGrain, IRemindable
 {
@@ -56,8 +58,7 @@ public sealed partial class WebhookGrain(
 
         foreach (var delivery in await store.GetPendingAsync(WebhookId))
         {
-            _pending[delivery.Id] = delivery;
-            Schedule(delivery);
+            AddPending(delivery);
         }
 
         if (_pending.Count > 0)
@@ -66,6 +67,14 @@ public sealed partial class WebhookGrain(
             await SyncReminderAsync();
             ArmTimer();
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason,
+        CancellationToken cancellationToken)
+    {
+        // Pending deliveries stay in storage; this silo no longer holds them.
+        metrics.PendingChanged(-_pending.Count);
+        return Task.CompletedTask;
     }
 
     public async Task<Webhook> CreateAsync(string orgId, WebhookDraft draft)
@@ -264,8 +273,7 @@ public sealed partial class WebhookGrain(
         await _deliveryWriter!.SaveAsync(recovered);
         foreach (var delivery in recovered)
         {
-            _pending[delivery.Id] = delivery;
-            Schedule(delivery);
+            AddPending(delivery);
         }
 
         ArmTimer();
@@ -303,8 +311,7 @@ public sealed partial class WebhookGrain(
             return false;
         }
 
-        _pending[delivery.Id] = delivery;
-        Schedule(delivery);
+        AddPending(delivery);
         ArmTimer();
         await SyncReminderAsync();
         if (++_queuedSinceTrim >= TrimEvery)
@@ -360,6 +367,7 @@ public sealed partial class WebhookGrain(
     private void AddAttempt(DeliveryRecord delivery, AttemptOutcome outcome, bool manual)
     {
         var now = time.GetUtcNow();
+        metrics.Attempted(outcome.StatusCode, outcome.DurationMs);
         delivery.Attempts.Add(new AttemptRecord
         {
             At = now - TimeSpan.FromMilliseconds(outcome.DurationMs),
@@ -428,6 +436,13 @@ public sealed partial class WebhookGrain(
             : [webhook.Secret];
     }
 
+    private void AddPending(DeliveryRecord delivery)
+    {
+        _pending[delivery.Id] = delivery;
+        metrics.PendingChanged(1);
+        Schedule(delivery);
+    }
+
     private void Schedule(DeliveryRecord delivery) =>
         _schedule.Add((delivery.NextAttemptAt ?? delivery.CreatedAt, delivery.Id));
 
@@ -475,6 +490,10 @@ public sealed partial class WebhookGrain(
         {
             var outcome = await sender.SendAsync(state.State.Url, SigningSecrets(),
                 delivery.EventId, delivery.Event, delivery.Body);
+
+            // No longer in flight once the answer is in: the outcome is applied in memory before
+            // the first await below, so a recovery or retry meanwhile sees the current state.
+            _inFlight.Remove(delivery.Id);
             await RecordAsync(delivery, outcome);
         }
         catch (Exception error)
@@ -487,8 +506,14 @@ public sealed partial class WebhookGrain(
                 delivery.Status = DeliveryStatus.Pending;
                 delivery.FailureReason = null;
                 delivery.NextAttemptAt = time.GetUtcNow() + Delivery.ReminderPeriod;
-                _pending[delivery.Id] = delivery;
-                Schedule(delivery);
+                if (!_pending.ContainsKey(delivery.Id))
+                {
+                    AddPending(delivery);
+                }
+                else
+                {
+                    Schedule(delivery);
+                }
             }
         }
         finally
@@ -515,18 +540,21 @@ public sealed partial class WebhookGrain(
         {
             Finish(delivery, DeliveryStatus.Succeeded, null);
             state.State.ConsecutiveFailures = 0;
+            metrics.Succeeded();
             LogDelivered(WebhookId, delivery.Id, delivery.EventId, outcome.StatusCode,
                 delivery.Attempts.Count);
         }
         else if (outcome.Gone)
         {
             Finish(delivery, DeliveryStatus.Failed, "endpoint answered 410 Gone");
+            metrics.Failed();
             cancelled = Disable("the endpoint answered 410 Gone");
         }
         else if (_retries.NextDelay(delivery.ScheduledAttempts, outcome.RetryAfter) is { } delay)
         {
             delivery.NextAttemptAt = now + delay;
             Schedule(delivery);
+            metrics.RetryScheduled();
             LogRetryScheduled(WebhookId, delivery.Id, delivery.EventId, outcome.StatusCode,
                 outcome.ErrorKind, delay);
         }
@@ -534,6 +562,7 @@ public sealed partial class WebhookGrain(
         {
             Finish(delivery, DeliveryStatus.Failed, "retries exhausted");
             state.State.ConsecutiveFailures++;
+            metrics.Failed();
             LogFailed(WebhookId, delivery.Id, delivery.EventId, delivery.Attempts.Count,
                 state.State.ConsecutiveFailures);
             var limit = Delivery.AutoDisableAfter;
@@ -558,6 +587,7 @@ public sealed partial class WebhookGrain(
         state.State.Enabled = false;
         state.State.DisabledReason = reason;
         state.State.UpdatedAt = time.GetUtcNow();
+        metrics.AutoDisabled();
         LogDisabled(WebhookId, state.State.OrgId!, reason);
         return CancelPending("webhook disabled");
     }
@@ -579,7 +609,10 @@ public sealed partial class WebhookGrain(
         delivery.Status = status;
         delivery.FailureReason = reason;
         delivery.NextAttemptAt = null;
-        _pending.Remove(delivery.Id);
+        if (_pending.Remove(delivery.Id))
+        {
+            metrics.PendingChanged(-1);
+        }
     }
 
     /// <summary>

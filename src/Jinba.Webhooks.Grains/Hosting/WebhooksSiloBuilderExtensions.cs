@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Jinba.Webhooks.Delivery;
 using Jinba.Webhooks.Storage;
+using Jinba.Webhooks.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,8 @@ public static class WebhooksSiloBuilderExtensions
         services.AddSingleton(new AddressPolicy(settings.Delivery.AllowPrivateNetworks));
         services.AddSingleton<GuardedConnector>();
         services.AddSingleton<WebhookSender>();
+        services.AddMetrics();
+        services.TryAddSingleton<WebhookMetrics>();
         services.AddHttpClient(WebhookSender.HttpClientName, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan;

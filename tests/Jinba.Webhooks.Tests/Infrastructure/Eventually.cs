@@ -17,8 +17,11 @@ public static class Eventually
 
             if (DateTimeOffset.UtcNow > deadline)
             {
+                var shown = value is System.Collections.IEnumerable items and not string
+                    ? string.Join(", ", items.Cast<object>())
+                    : value?.ToString();
                 throw new TimeoutException($"Timed out waiting for {what ?? "a condition"}; "
-                    + $"last value: {value}");
+                    + $"last value: {shown}");
             }
 
             // Polling state the test cannot subscribe to; the deadline bounds it.
