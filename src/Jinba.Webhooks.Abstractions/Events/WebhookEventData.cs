@@ -9,6 +9,8 @@ namespace Jinba.Webhooks.Events;
 /// </summary>
 public abstract record WebhookEventData
 {
+    // System.Text.Json reads the attributes of the overriding property only, so every override
+    // repeats [JsonIgnore]; without it the type would leak into data as "eventType".
     [JsonIgnore]
     public abstract string EventType { get; }
 
@@ -19,6 +21,7 @@ public abstract record WebhookEventData
 public sealed record ToolRunCompleted(
     string RunId, string ToolSetSlug, string ToolSlug, long DurationMs) : WebhookEventData
 {
+    [JsonIgnore]
     public override string EventType => EventTypes.ToolRunCompleted;
 
     /// <summary>Always <c>success</c>: the field receivers switch on.</summary>
@@ -29,6 +32,7 @@ public sealed record ToolRunFailed(
     string RunId, string ToolSetSlug, string ToolSlug, long DurationMs, ToolRunError Error)
     : WebhookEventData
 {
+    [JsonIgnore]
     public override string EventType => EventTypes.ToolRunFailed;
 
     /// <summary>Always <c>failed</c>: the field receivers switch on.</summary>
@@ -40,17 +44,20 @@ public sealed record ToolRunError(string Code, string Message);
 public sealed record ToolsetPublished(string ToolSetSlug, string Version, string PublishedBy)
     : WebhookEventData
 {
+    [JsonIgnore]
     public override string EventType => EventTypes.ToolsetPublished;
 }
 
 public sealed record MemberAdded(string UserId, string Email, string Role, string AddedBy)
     : WebhookEventData
 {
+    [JsonIgnore]
     public override string EventType => EventTypes.MemberAdded;
 }
 
 public sealed record MemberRemoved(string UserId, string Email, string RemovedBy)
     : WebhookEventData
 {
+    [JsonIgnore]
     public override string EventType => EventTypes.MemberRemoved;
 }
