@@ -180,7 +180,11 @@ public sealed partial class OrganizationGrain(
         activity?.SetTag("jinba.event_id", accepted.Id);
         activity?.SetTag("jinba.event_type", accepted.Type);
         var now = time.GetUtcNow();
-        var earlier = Remembered(accepted.Id, now) ?? await publishedEvents.FindAsync(OrgId, accepted.Id);
+        // An id made here a moment ago cannot have been accepted before. Looking it up anyway
+        // costs a storage read per publish, and under load those reads pace the whole fan-out.
+        var earlier = accepted.IdGenerated
+            ? null
+            : Remembered(accepted.Id, now) ?? await publishedEvents.FindAsync(OrgId, accepted.Id);
         if (earlier is not null && now - earlier.AcceptedAt < DedupeWindow)
         {
             Remember(earlier);
@@ -253,7 +257,7 @@ public sealed partial class OrganizationGrain(
 
         var now = time.GetUtcNow();
         return new AcceptedEvent(publication.Id ?? Ids.NewEvent(now), publication.Event,
-            publication.Timestamp ?? now, data);
+            publication.Timestamp ?? now, data, IdGenerated: publication.Id is null);
     }
 
     private PublishedEvent? Remembered(string eventId, DateTimeOffset now) =>
@@ -282,5 +286,5 @@ public sealed partial class OrganizationGrain(
     private IApiKeyGrain ApiKey(string hash) => GrainFactory.GetGrain<IApiKeyGrain>(hash);
 
     private sealed record AcceptedEvent(string Id, string Type, DateTimeOffset Timestamp,
-        JsonElement Data);
+        JsonElement Data, bool IdGenerated);
 }
