@@ -17,6 +17,8 @@ public sealed record ReceivedRequest(
     DateTimeOffset At, string Path, string Query, IReadOnlyDictionary<string, string> Headers,
     byte[] Body)
 {
+    public string Method { get; init; } = "";
+
     public string Text => Encoding.UTF8.GetString(Body);
 
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
@@ -108,7 +110,10 @@ public sealed class Receiver : IAsyncDisposable
             context.Request.QueryString.Value ?? "",
             context.Request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString(),
                 StringComparer.OrdinalIgnoreCase),
-            body.ToArray());
+            body.ToArray())
+        {
+            Method = context.Request.Method,
+        };
 
         var reply = Respond(request, _requests.Count + 1);
         _requests.Enqueue(request);
