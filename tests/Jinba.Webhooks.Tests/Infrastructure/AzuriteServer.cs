@@ -48,7 +48,9 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public int TablePort { get; }
 
-    public static async Task<AzuriteServer> StartAsync(CancellationToken ct = default)
+    /// <param name="port">A port to use; a free one is picked when null.</param>
+    public static async Task<AzuriteServer> StartAsync(int? port = null,
+        CancellationToken ct = default)
     {
         var root = FindRepositoryRoot();
         var entryPoint = Path.Combine(
@@ -67,14 +69,14 @@ public sealed class AzuriteServer : IAsyncDisposable
 
             // The port is free now but could be taken before node binds it; in that
             // case node exits early and the next attempt picks another port.
-            var port = FindFreePort();
+            var tablePort = port ?? FindFreePort();
             var output = new OutputBuffer(MaxOutputLines);
-            var process = Launch(root, entryPoint, port, output);
+            var process = Launch(root, entryPoint, tablePort, output);
 
             bool ready;
             try
             {
-                ready = await WaitUntilListeningAsync(process, port, ct);
+                ready = await WaitUntilListeningAsync(process, tablePort, ct);
             }
             catch
             {
@@ -84,7 +86,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
             if (ready)
             {
-                return new AzuriteServer(process, port);
+                return new AzuriteServer(process, tablePort);
             }
 
             // Stopping first also waits for the last output lines to arrive.
@@ -93,18 +95,32 @@ public sealed class AzuriteServer : IAsyncDisposable
             if (!exitedEarly)
             {
                 throw new InvalidOperationException(
-                    $"Azurite did not accept connections on port {port} within " +
+                    $"Azurite did not accept connections on port {tablePort} within " +
                     $"{StartTimeout.TotalSeconds:0} s. Output:{Environment.NewLine}{output}");
             }
 
             earlyExits
-                .AppendLine($"Attempt {attempt}, port {port}: exit code {exitCode}.")
+                .AppendLine($"Attempt {attempt}, port {tablePort}: exit code {exitCode}.")
                 .AppendLine(output.ToString());
         }
 
         throw new InvalidOperationException(
             $"Azurite exited during start-up {MaxLaunchAttempts} times." +
             $"{Environment.NewLine}{earlyExits}");
+    }
+
+    /// <summary>
+    /// Stops the emulator from answering without closing its port, as a hung storage service
+    /// would; <see cref="Resume"/> lets it carry on with its data intact.
+    /// </summary>
+    public void Pause() => Signal("STOP");
+
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {process.Id}");
+        kill.WaitForExit();
     }
 
     public async ValueTask DisposeAsync()
