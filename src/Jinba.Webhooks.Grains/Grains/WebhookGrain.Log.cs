@@ -68,4 +68,9 @@ public sealed partial class WebhookGrain
 
     [LoggerMessage(1014, LogLevel.Warning, "Webhook {WebhookId}: trimming the log failed")]
     private partial void LogTrimFailed(Exception error, string webhookId);
+
+    [LoggerMessage(1015, LogLevel.Warning,
+        "Webhook {WebhookId} deactivated with {Attempts} attempt(s) unfinished; they stay "
+        + "pending in storage and will be made again")]
+    private partial void LogAttemptsAbandoned(string webhookId, int attempts);
 }

@@ -32,6 +32,7 @@ public sealed partial class WebhookGrain(
     private readonly Dictionary<string, DeliveryRecord> _pending = [];
     private readonly SortedSet<(DateTimeOffset Due, string Id)> _schedule = [];
     private readonly HashSet<string> _inFlight = [];
+    private readonly HashSet<Task> _attempts = [];
     private readonly RetrySchedule _retries = new(settings.Delivery);
     private GroupCommit<DeliveryRecord>? _deliveryWriter;
     private StateWriter? _stateWriter;
@@ -40,6 +41,7 @@ public sealed partial class WebhookGrain(
     private bool _reminderHeld;
     private Task? _reminderSync;
     private int _queuedSinceTrim;
+    private bool _deactivating;
 
     private string WebhookId => this.GetPrimaryKeyString();
 
@@ -69,12 +71,27 @@ public sealed partial class WebhookGrain(
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason,
+    /// <summary>
+    /// Lets attempts under way finish and record their outcome before the grain goes, so a
+    /// silo that is stopped hands back only deliveries whose state is in storage. Whatever is
+    /// still pending stays guarded by the reminder, which wakes the grain on another silo.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason,
         CancellationToken cancellationToken)
     {
-        // Pending deliveries stay in storage; this silo no longer holds them.
+        _deactivating = true;
+        _timer?.Dispose();
+        _timer = null;
+        try
+        {
+            await Task.WhenAll(_attempts).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            LogAttemptsAbandoned(WebhookId, _attempts.Count);
+        }
+
         metrics.PendingChanged(-_pending.Count);
-        return Task.CompletedTask;
     }
 
     public async Task<Webhook> CreateAsync(string orgId, WebhookDraft draft)
@@ -436,6 +453,12 @@ public sealed partial class WebhookGrain(
             : [webhook.Secret];
     }
 
+    private void Track(Task attempt)
+    {
+        _attempts.Add(attempt);
+        _ = attempt.ContinueWith(done => _attempts.Remove(done), TaskScheduler.Current);
+    }
+
     private void AddPending(DeliveryRecord delivery)
     {
         _pending[delivery.Id] = delivery;
@@ -449,6 +472,11 @@ public sealed partial class WebhookGrain(
     /// <summary>Points the timer at the earliest due delivery, or stops it.</summary>
     private void ArmTimer()
     {
+        if (_deactivating)
+        {
+            return;
+        }
+
         _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(
             Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
         {
@@ -476,7 +504,7 @@ public sealed partial class WebhookGrain(
             _schedule.Remove(_schedule.Min);
             if (_pending.TryGetValue(id, out var delivery) && _inFlight.Add(id))
             {
-                _ = AttemptAsync(delivery);
+                Track(AttemptAsync(delivery));
             }
         }
 
