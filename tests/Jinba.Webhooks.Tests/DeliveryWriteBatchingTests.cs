@@ -12,8 +12,11 @@ public sealed class DeliveryWriteBatchingTests(WebhookClusterFixture cluster,
 {
     private const int EventCount = 300;
 
-    [Fact]
-    public async Task Concurrent_publishes_to_one_webhook_share_their_delivery_writes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Concurrent_publishes_to_one_webhook_share_their_delivery_writes(
+        bool producerIds)
     {
         await using var receiver = await Receiver.StartAsync();
         var orgId = WebhookClusterFixture.NewOrgId();
@@ -25,7 +28,8 @@ public sealed class DeliveryWriteBatchingTests(WebhookClusterFixture cluster,
             .ToList();
         var clock = Stopwatch.StartNew();
 
-        var results = await Task.WhenAll(runs.Select(run => publisher.PublishAsync(orgId, run)));
+        var results = await Task.WhenAll(runs.Select(run => publisher.PublishAsync(orgId, run,
+            producerIds ? "evt_" + run.RunId : null)));
         var published = clock.Elapsed;
         await receiver.WaitForAsync(EventCount, TimeSpan.FromSeconds(30));
         var delivered = clock.Elapsed;

@@ -26,10 +26,14 @@ public sealed partial class OrganizationGrain(
     private static readonly TimeSpan DedupeWindow = TimeSpan.FromHours(24);
     private const int RecentCapacity = 10_000;
 
+    // Keeps one lookup's filter well within the length a table query URL may have.
+    private const int MaxIdsPerRead = 40;
+
     private readonly Dictionary<string, Task<PublishResult>> _publishing = [];
     private readonly Dictionary<string, PublishedEvent> _recent = [];
     private readonly Queue<string> _recentOrder = new();
     private GroupCommit<PublishedEvent>? _publishedWriter;
+    private GroupRead<PublishedEvent>? _publishedReader;
     private StateWriter? _stateWriter;
 
     private string OrgId => this.GetPrimaryKeyString();
@@ -37,6 +41,7 @@ public sealed partial class OrganizationGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _publishedWriter = new GroupCommit<PublishedEvent>(publishedEvents.SaveAsync);
+        _publishedReader = new GroupRead<PublishedEvent>(FindPublishedAsync, MaxIdsPerRead);
         _stateWriter = new StateWriter(state.WriteStateAsync);
         return Task.CompletedTask;
     }
@@ -184,7 +189,7 @@ public sealed partial class OrganizationGrain(
         // costs a storage read per publish, and under load those reads pace the whole fan-out.
         var earlier = accepted.IdGenerated
             ? null
-            : Remembered(accepted.Id, now) ?? await publishedEvents.FindAsync(OrgId, accepted.Id);
+            : Remembered(accepted.Id, now) ?? await _publishedReader!.GetAsync(accepted.Id);
         if (earlier is not null && now - earlier.AcceptedAt < DedupeWindow)
         {
             Remember(earlier);
@@ -258,6 +263,13 @@ public sealed partial class OrganizationGrain(
         var now = time.GetUtcNow();
         return new AcceptedEvent(publication.Id ?? Ids.NewEvent(now), publication.Event,
             publication.Timestamp ?? now, data, IdGenerated: publication.Id is null);
+    }
+
+    private async Task<IReadOnlyDictionary<string, PublishedEvent>> FindPublishedAsync(
+        IReadOnlyList<string> eventIds)
+    {
+        var found = await publishedEvents.FindAsync(OrgId, eventIds);
+        return found.ToDictionary(published => published.EventId);
     }
 
     private PublishedEvent? Remembered(string eventId, DateTimeOffset now) =>

@@ -179,18 +179,22 @@ public sealed class AzureTablePublishedEventStore(TableServiceClient tables) : I
 
     private readonly LazyTable _table = new(tables, TableName);
 
-    public async Task<PublishedEvent?> FindAsync(string orgId, string eventId)
+    public async Task<IReadOnlyList<PublishedEvent>> FindAsync(string orgId,
+        IReadOnlyList<string> eventIds)
     {
         var table = await _table.GetAsync();
-        var found = await table.GetEntityIfExistsAsync<TableEntity>(orgId, eventId);
-        if (!found.HasValue)
+        var keys = string.Join(" or ", eventIds.Select(eventId =>
+            TableClient.CreateQueryFilter($"RowKey eq {eventId}")));
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {orgId}")
+            + $" and ({keys})";
+        var found = new List<PublishedEvent>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter))
         {
-            return null;
+            found.Add(new PublishedEvent(orgId, entity.RowKey, entity.GetInt32("Deliveries") ?? 0,
+                entity.GetDateTimeOffset("AcceptedAt") ?? default));
         }
 
-        var entity = found.Value!;
-        return new PublishedEvent(orgId, eventId, entity.GetInt32("Deliveries") ?? 0,
-            entity.GetDateTimeOffset("AcceptedAt") ?? default);
+        return found;
     }
 
     public async Task SaveAsync(IReadOnlyList<PublishedEvent> events)

@@ -57,3 +57,49 @@ internal sealed class StateWriter(Func<Task> write)
 
     public Task WriteAsync() => _commits.SaveAsync(_request);
 }
+
+/// <summary>
+/// Shares storage reads between callers the way <see cref="GroupCommit{T}"/> shares writes:
+/// keys asked for while one read is under way are looked up together in the next one.
+/// </summary>
+internal sealed class GroupRead<TValue>(
+    Func<IReadOnlyList<string>, Task<IReadOnlyDictionary<string, TValue>>> read,
+    int maxKeys) where TValue : class
+{
+    private List<(string Key, TaskCompletionSource<TValue?> Found)> _queue = [];
+    private bool _reading;
+
+    public Task<TValue?> GetAsync(string key)
+    {
+        var found = new TaskCompletionSource<TValue?>(
+            TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Add((key, found));
+        if (!_reading)
+        {
+            _reading = true;
+            _ = ReadQueuedAsync();
+        }
+
+        return found.Task;
+    }
+
+    private async Task ReadQueuedAsync()
+    {
+        while (_queue.Count > 0)
+        {
+            var batch = _queue.Take(maxKeys).ToList();
+            _queue = _queue.Skip(batch.Count).ToList();
+            try
+            {
+                var values = await read(batch.Select(entry => entry.Key).Distinct().ToList());
+                batch.ForEach(entry => entry.Found.SetResult(values.GetValueOrDefault(entry.Key)));
+            }
+            catch (Exception error)
+            {
+                batch.ForEach(entry => entry.Found.SetException(error));
+            }
+        }
+
+        _reading = false;
+    }
+}

@@ -34,7 +34,8 @@ public sealed record PublishedEvent(string OrgId, string EventId, int Deliveries
 
 public interface IPublishedEventStore
 {
-    Task<PublishedEvent?> FindAsync(string orgId, string eventId);
+    /// <summary>The ones of <paramref name="eventIds"/> the org already published, in one read.</summary>
+    Task<IReadOnlyList<PublishedEvent>> FindAsync(string orgId, IReadOnlyList<string> eventIds);
 
     Task SaveAsync(IReadOnlyList<PublishedEvent> events);
 }

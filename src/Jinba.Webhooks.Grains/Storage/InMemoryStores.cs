@@ -99,8 +99,15 @@ public sealed class InMemoryPublishedEventStore : IPublishedEventStore
     private readonly ConcurrentDictionary<(string OrgId, string EventId), PublishedEvent> _events =
         new();
 
-    public Task<PublishedEvent?> FindAsync(string orgId, string eventId) =>
-        Task.FromResult(_events.GetValueOrDefault((orgId, eventId)));
+    public Task<IReadOnlyList<PublishedEvent>> FindAsync(string orgId,
+        IReadOnlyList<string> eventIds)
+    {
+        IReadOnlyList<PublishedEvent> found = eventIds
+            .Select(eventId => _events.GetValueOrDefault((orgId, eventId)))
+            .OfType<PublishedEvent>()
+            .ToList();
+        return Task.FromResult(found);
+    }
 
     public Task SaveAsync(IReadOnlyList<PublishedEvent> events)
     {
