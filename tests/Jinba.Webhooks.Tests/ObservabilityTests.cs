@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -59,6 +60,38 @@ public sealed partial class ObservabilityTests(ApiFixture fixture)
             "jinba_webhooks_attempt_duration_seconds_count{status_class=\"5xx\"}")
             + Delta(before, after,
                 "jinba_webhooks_attempt_duration_seconds_count{status_class=\"2xx\"}"));
+    }
+
+    [Fact]
+    public async Task Publish_fan_out_and_attempt_are_traced_with_the_event_id()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Jinba.Webhooks",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) =>
+                ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var receiver = await Receiver.StartAsync();
+        using var org = await fixture.NewOrgAsync();
+        await org.CreateWebhookAsync(receiver.Url, "member.removed");
+
+        await org.PublishAsync("member.removed",
+            new { userId = "u", email = "e", removedBy = "x" }, "evt_traced");
+        await receiver.WaitForAsync(1);
+
+        var traced = await Eventually.MatchAsync(
+            () => Task.FromResult(spans.Where(span =>
+                (string?)span.GetTagItem("jinba.event_id") == "evt_traced").ToList()),
+            found => found.Count == 3, what: "three spans of the event");
+        Assert.Equal(["attempt", "fan-out", "publish"],
+            traced.Select(span => span.OperationName).Order().ToArray());
+        var publish = traced.Single(span => span.OperationName == "publish");
+        var fanOut = traced.Single(span => span.OperationName == "fan-out");
+        Assert.Equal(publish.SpanId, fanOut.ParentSpanId);
+        Assert.Equal(1, publish.GetTagItem("jinba.deliveries"));
     }
 
     [Fact]

@@ -204,10 +204,15 @@ public sealed partial class OrganizationGrain(
             Body = Envelope.Build(accepted.Id, accepted.Type, OrgId, accepted.Timestamp,
                 accepted.Data),
         };
-        var targets = state.State.Webhooks
-            .Where(subscription => subscription.Events.Contains(accepted.Type))
-            .Select(subscription => Webhook(subscription.WebhookId).EnqueueAsync(request));
-        var deliveries = (await Task.WhenAll(targets)).Count(queued => queued);
+        int deliveries;
+        using (var fanOut = WebhookMetrics.Activities.StartActivity("fan-out"))
+        {
+            fanOut?.SetTag("jinba.event_id", accepted.Id);
+            var targets = state.State.Webhooks
+                .Where(subscription => subscription.Events.Contains(accepted.Type))
+                .Select(subscription => Webhook(subscription.WebhookId).EnqueueAsync(request));
+            deliveries = (await Task.WhenAll(targets)).Count(queued => queued);
+        }
 
         var published = new PublishedEvent(OrgId, accepted.Id, deliveries, now);
         await _publishedWriter!.SaveAsync(published);

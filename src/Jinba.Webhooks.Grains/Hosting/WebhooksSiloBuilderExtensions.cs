@@ -44,6 +44,9 @@ public static class WebhooksSiloBuilderExtensions
             // Customer URLs can carry tokens in their query strings: keep them out of logs.
             .RemoveAllLoggers();
 
+        // Trace context follows grain calls, so publish, fan-out and enqueue form one trace.
+        silo.AddActivityPropagation();
+
         // The reminder is only a backstop; a shorter period is allowed so tests run in seconds.
         silo.Configure<ReminderOptions>(options =>
         {
