@@ -122,7 +122,9 @@ public sealed class WebhookRules(DeliverySettings delivery)
     /// </summary>
     private static bool IsPrivateHost(Uri uri)
     {
-        var host = uri.IdnHost.Trim('[', ']');
+        // A trailing dot names the same host ("localhost." is localhost) but defeats a plain
+        // comparison and IP parsing.
+        var host = uri.IdnHost.Trim('[', ']').TrimEnd('.');
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
             || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
         {

@@ -7,7 +7,7 @@ namespace Jinba.Webhooks.Delivery;
 /// Which addresses a delivery may connect to. In production only public unicast addresses:
 /// everything loopback, private, link-local, shared (CGNAT), reserved for documentation or
 /// benchmarks, multicast, unspecified or broadcast is refused, also when it hides inside an IPv6
-/// form (mapped, compatible, 6to4, NAT64).
+/// form (mapped, compatible, translated, 6to4, NAT64).
 /// </summary>
 public sealed class AddressPolicy(bool allowPrivateNetworks)
 {
@@ -27,13 +27,15 @@ public sealed class AddressPolicy(bool allowPrivateNetworks)
     [
         IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("100::/64"),
         IPNetwork.Parse("2001::/23"), IPNetwork.Parse("2001:db8::/32"),
-        IPNetwork.Parse("3fff::/20"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"),
-        IPNetwork.Parse("fec0::/10"), IPNetwork.Parse("ff00::/8"), IPNetwork.Parse("64:ff9b:1::/48"),
+        IPNetwork.Parse("3fff::/20"), IPNetwork.Parse("5f00::/16"), IPNetwork.Parse("fc00::/7"),
+        IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("fec0::/10"), IPNetwork.Parse("ff00::/8"),
+        IPNetwork.Parse("64:ff9b:1::/48"),
     ];
 
     private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
     private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
     private static readonly IPNetwork Compatible = IPNetwork.Parse("::/96");
+    private static readonly IPNetwork Translated = IPNetwork.Parse("::ffff:0:0:0/96");
 
     public bool AllowPrivateNetworks { get; } = allowPrivateNetworks;
 
@@ -60,11 +62,14 @@ public sealed class AddressPolicy(bool allowPrivateNetworks)
         return !NonPublicV6.Any(network => network.Contains(address));
     }
 
-    /// <summary>The IPv4 address inside an IPv4-compatible, NAT64 or 6to4 address.</summary>
+    /// <summary>
+    /// The IPv4 address inside an IPv4-compatible, IPv4-translated, NAT64 or 6to4 address.
+    /// </summary>
     private static IPAddress? EmbeddedIPv4(IPAddress address)
     {
         var bytes = address.GetAddressBytes();
-        if (Nat64.Contains(address) || (Compatible.Contains(address) && !IsZeroOrOne(bytes)))
+        if (Nat64.Contains(address) || Translated.Contains(address)
+            || (Compatible.Contains(address) && !IsZeroOrOne(bytes)))
         {
             return new IPAddress(bytes.AsSpan(12, 4));
         }
@@ -88,9 +93,14 @@ public sealed class DnsHostResolver : IHostResolver
         Dns.GetHostAddressesAsync(host, cancellationToken);
 }
 
-/// <summary>A delivery refused because its host resolved only to forbidden addresses.</summary>
-public sealed class BlockedAddressException(string host)
-    : Exception($"'{host}' resolves only to addresses deliveries may not reach.")
+/// <summary>
+/// A delivery refused because its host is, or resolves only to, addresses the policy forbids.
+/// The message names the host but never the addresses a name resolved to, so a webhook owner
+/// cannot read the internal DNS through test deliveries.
+/// </summary>
+public sealed class BlockedAddressException(string host, bool literal) : Exception(literal
+    ? $"Blocked: {host} is not a public address."
+    : $"Blocked: '{host}' resolves only to addresses that are not public.")
 {
     public string Host { get; } = host;
 }

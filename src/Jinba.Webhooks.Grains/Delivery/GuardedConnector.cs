@@ -15,14 +15,15 @@ public sealed class GuardedConnector(AddressPolicy policy, IHostResolver resolve
         CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host.Trim('[', ']');
-        var addresses = IPAddress.TryParse(host, out var literal)
-            ? [literal]
+        var isLiteral = IPAddress.TryParse(host, out var literal);
+        var addresses = isLiteral
+            ? [literal!]
             : await resolver.ResolveAsync(host, cancellationToken);
 
         var allowed = addresses.Where(policy.IsAllowed).ToList();
         if (allowed.Count == 0)
         {
-            throw new BlockedAddressException(host);
+            throw new BlockedAddressException(host, isLiteral);
         }
 
         SocketException? lastError = null;
