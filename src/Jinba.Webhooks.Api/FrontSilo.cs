@@ -19,6 +19,7 @@ public static partial class FrontSilo
 
         var settings = builder.LoadWebhooksSettings();
         var auth = AuthSettings.Load(builder.Configuration, builder.Environment);
+        var rateLimit = RateLimitSettings.Load(builder.Configuration);
         builder.UseOrleans(silo => silo.AddWebhooksSilo(settings));
 
         builder.Services.AddSingleton(auth);
@@ -28,19 +29,23 @@ public static partial class FrontSilo
         builder.AddObservability();
         builder.AddApiReference();
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
+        builder.Services.AddPerKeyRateLimit(rateLimit);
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(
                 new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Room for the largest allowed data object and the rest of a publish body.
-            kestrel.Limits.MaxRequestBodySize = settings.Limits.MaxPayloadBytes + 65_536;
+            RequestLimits.ConfigureServerLimits(kestrel.Limits,
+                settings.Limits.MaxPayloadBytes + 65_536);
             kestrel.AddServerHeader = false;
         });
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestLimits();
+        app.UseRateLimiter();
         app.MapObservability();
         app.MapApiReference();
         MapApi(app);
@@ -50,7 +55,10 @@ public static partial class FrontSilo
 
     private static void MapApi(WebApplication app)
     {
-        var org = app.MapGroup("/v1/orgs/{orgId}").ProducesAuthProblems();
+        var org = app.MapGroup("/v1/orgs/{orgId}")
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(PerKeyRateLimit.PolicyName);
 
         var owned = org.MapGroup("").RequireOrgKey();
         owned.MapWebhooksApi();

@@ -130,7 +130,7 @@ public sealed partial class ObservabilityTests(ApiFixture fixture)
         Assert.Equal(expected.Order().ToArray(), operations);
 
         var create = document.Paths["/v1/orgs/{orgId}/webhooks"].Operations![HttpMethod.Post];
-        Assert.Equal(["201", "400", "401", "404", "409", "503"],
+        Assert.Equal(["201", "400", "401", "404", "409", "429", "503"],
             create.Responses!.Keys.Order().ToArray());
         Assert.NotNull(create.RequestBody?.Content?["application/json"].Schema);
         var publish = document.Paths["/v1/orgs/{orgId}/events"].Operations![HttpMethod.Post];

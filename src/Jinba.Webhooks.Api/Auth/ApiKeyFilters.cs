@@ -58,7 +58,8 @@ public static class ApiKeyFilters
             return await next(context);
         });
 
-    private static string? BearerToken(HttpRequest request)
+    /// <summary>The presented bearer token; null when absent or of an implausible length.</summary>
+    internal static string? BearerToken(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";

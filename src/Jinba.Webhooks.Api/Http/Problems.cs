@@ -17,13 +17,8 @@ public static class Problems
     public static ProblemHttpResult Unauthorized(string detail) => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
 
-    public static ProblemHttpResult TooLarge(string field, string detail) => TypedResults.Problem(
-        new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
-        {
-            Status = StatusCodes.Status413PayloadTooLarge,
-            Title = "Payload too large",
-            Detail = detail,
-        });
+    public static ProblemHttpResult TooLarge(string field, string detail) =>
+        OverLimit(StatusCodes.Status413PayloadTooLarge, "Payload too large", field, detail);
 
     public static ProblemHttpResult Invalid(IDictionary<string, string> errors) =>
         TypedResults.Problem(new HttpValidationProblemDetails(
@@ -36,6 +31,22 @@ public static class Problems
 
     public static ProblemHttpResult Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string> { [field] = message });
+
+    public static ProblemHttpResult TooManyRequests(int retryAfterSeconds) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests",
+            detail: $"This key has sent too many requests; try again in {retryAfterSeconds} s.");
+
+    /// <summary>A request over one of the server's size limits, naming what is too large.</summary>
+    public static ProblemHttpResult OverLimit(int status, string title, string field,
+        string detail) => TypedResults.Problem(
+        new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
+        {
+            Status = status,
+            Title = title,
+            Detail = detail,
+        });
 
     public static ProblemHttpResult UnsupportedMediaType() => TypedResults.Problem(
         statusCode: StatusCodes.Status415UnsupportedMediaType,
