@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Jinba.Webhooks;
 
 /// <summary>A registered endpoint, as the API shows it.</summary>
@@ -17,6 +19,16 @@ public sealed record Webhook
     [Id(8)] public DateTimeOffset CreatedAt { get; init; }
     [Id(9)] public DateTimeOffset UpdatedAt { get; init; }
     [Id(10)] public WebhookStats? Stats { get; init; }
+
+    /// <summary>
+    /// What <c>ToString</c> shows, for the logs that print message bodies (Orleans does at
+    /// trace level): never the secret, nor the URL, whose query string may hold a token.
+    /// </summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"Id = {Id}, OrgId = {OrgId}, Enabled = {Enabled}");
+        return true;
+    }
 }
 
 /// <summary>How a webhook's endpoint has been doing.</summary>
@@ -44,6 +56,13 @@ public sealed record WebhookDraft
     [Id(1)] public required IReadOnlyList<string> Events { get; init; }
     [Id(2)] public string? Description { get; init; }
     [Id(3)] public bool Enabled { get; init; } = true;
+
+    /// <summary>Leaves the URL, whose query string may hold a token, out of logs.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"Events = [{string.Join(", ", Events)}], Enabled = {Enabled}");
+        return true;
+    }
 }
 
 /// <summary>A change to a webhook; a null member keeps its value.</summary>
@@ -54,6 +73,13 @@ public sealed record WebhookPatch
     [Id(1)] public IReadOnlyList<string>? Events { get; init; }
     [Id(2)] public string? Description { get; init; }
     [Id(3)] public bool? Enabled { get; init; }
+
+    /// <summary>Leaves the URL, whose query string may hold a token, out of logs.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"UrlChanged = {Url is not null}, Enabled = {Enabled}");
+        return true;
+    }
 }
 
 public enum WebhookChange

@@ -63,7 +63,11 @@ public static class WebhooksSiloBuilderExtensions
             {
                 options.TableServiceClient = tables;
                 options.GrainStorageSerializer = new JsonGrainStateSerializer();
-                options.UseStringFormat = true;
+
+                // Orleans' table storage logs string properties whole (at trace level, and with
+                // write errors as warnings); in binary properties the state, webhook secrets
+                // included, never shows in a log. Entities written as strings still read.
+                options.UseStringFormat = false;
                 options.DeleteStateOnClear = true;
             });
             silo.UseAzureTableReminderService(options => options.TableServiceClient = tables);
