@@ -5,25 +5,19 @@ using Jinba.Webhooks.Tests.Infrastructure;
 namespace Jinba.Webhooks.Tests;
 
 [Collection(ApiCollection.Name)]
-public sealed class DeliveryLogTests(ApiFixture fixture) : IAsyncLifetime
+public sealed class DeliveryLogTests(ApiFixture fixture) : ReceiverTests
 {
     private static readonly string LongError = new('e', 5000);
-    private Receiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await Receiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
     [Fact]
     public async Task Log_lists_pages_filters_and_details_a_scenario_exactly()
     {
         using var org = await fixture.NewOrgAsync();
         var webhookId = await WebhookAsync(org);
         var failures = new Dictionary<string, int> { ["run_b"] = 2, ["run_c"] = int.MaxValue };
-        _receiver.Respond = (request, _) =>
+        Receiver.Respond = (request, _) =>
         {
             var run = request.Json.GetProperty("data").GetProperty("runId").GetString()!;
-            var seen = _receiver.Requests.Count(r => r.Text.Contains(run, StringComparison.Ordinal));
+            var seen = Receiver.Requests.Count(r => r.Text.Contains(run, StringComparison.Ordinal));
             return seen < failures.GetValueOrDefault(run) ? new Reply(500, Body: LongError) : Reply.Ok;
         };
 
@@ -85,7 +79,7 @@ public sealed class DeliveryLogTests(ApiFixture fixture) : IAsyncLifetime
             Assert.Equal("schedule", attempt.GetProperty("trigger").GetString());
             Assert.Equal(new string('e', 4096), attempt.GetProperty("responseBody").GetString());
         });
-        var sent = _receiver.Requests.First(r => r.Text.Contains("run_c", StringComparison.Ordinal));
+        var sent = Receiver.Requests.First(r => r.Text.Contains("run_c", StringComparison.Ordinal));
         Assert.Equal(sent.Text, detail.GetProperty("requestBody").GetString());
 
         var webhook = await Json.ReadAsync(await org.GetAsync($"webhooks/{webhookId}"));
@@ -103,10 +97,10 @@ public sealed class DeliveryLogTests(ApiFixture fixture) : IAsyncLifetime
     {
         using var org = await fixture.NewOrgAsync();
         var webhookId = await WebhookAsync(org);
-        _receiver.Respond = (_, _) => new Reply(500);
+        Receiver.Respond = (_, _) => new Reply(500);
         await org.PublishAsync("tool.run.completed", Samples.RunCompleted(), "evt_manual");
         var failed = await DeliveryTable.FinishedAsync(webhookId, TimeSpan.FromSeconds(30));
-        _receiver.Respond = (_, _) => Reply.Ok;
+        Receiver.Respond = (_, _) => Reply.Ok;
 
         var response = await org.PostAsync($"webhooks/{webhookId}/deliveries/{failed.Id}/retry");
 
@@ -117,8 +111,8 @@ public sealed class DeliveryLogTests(ApiFixture fixture) : IAsyncLifetime
         var last = detail.GetProperty("attemptLog")[4];
         Assert.Equal("manual", last.GetProperty("trigger").GetString());
         Assert.Equal(200, last.GetProperty("statusCode").GetInt32());
-        Assert.Equal(5, _receiver.Requests.Count);
-        Assert.Equal("evt_manual", _receiver.Requests[4].Header("webhook-id"));
+        Assert.Equal(5, Receiver.Requests.Count);
+        Assert.Equal("evt_manual", Receiver.Requests[4].Header("webhook-id"));
         var stored = Assert.Single(await DeliveryTable.ReadAsync(webhookId));
         Assert.Equal("Succeeded", stored.Status);
     }
@@ -128,16 +122,16 @@ public sealed class DeliveryLogTests(ApiFixture fixture) : IAsyncLifetime
     {
         using var org = await fixture.NewOrgAsync();
         var webhookId = await WebhookAsync(org);
-        _receiver.Respond = (_, _) => new Reply(500);
+        Receiver.Respond = (_, _) => new Reply(500);
         await org.PublishAsync("tool.run.completed", Samples.RunCompleted("run_old"), "evt_old");
-        await _receiver.WaitForAsync(1);
+        await Receiver.WaitForAsync(1);
         var since = DateTimeOffset.UtcNow;
         await org.PublishAsync("tool.run.completed", Samples.RunCompleted("run_1"), "evt_1");
         await org.PublishAsync("tool.run.completed", Samples.RunCompleted("run_2"), "evt_2");
         await Eventually.MatchAsync(() => DeliveryTable.ReadAsync(webhookId),
             all => all.Count == 3 && all.All(d => d.Status == "Failed"),
             TimeSpan.FromSeconds(30), "three failed deliveries");
-        _receiver.Respond = (_, _) => Reply.Ok;
+        Receiver.Respond = (_, _) => Reply.Ok;
 
         var response = await org.PostAsync($"webhooks/{webhookId}/recover", new { since });
 
@@ -148,7 +142,7 @@ public sealed class DeliveryLogTests(ApiFixture fixture) : IAsyncLifetime
             "the recovered deliveries to succeed");
         Assert.Equal(["Succeeded", "Succeeded", "Failed"],
             all.OrderBy(d => d.EventId).Select(d => d.Status).ToArray());
-        Assert.Equal(["evt_1", "evt_2"], _receiver.Requests.Skip(12)
+        Assert.Equal(["evt_1", "evt_2"], Receiver.Requests.Skip(12)
             .Select(r => r.Header("webhook-id")).Order().ToArray());
     }
 
@@ -199,7 +193,7 @@ public sealed class DeliveryLogTests(ApiFixture fixture) : IAsyncLifetime
     }
 
     private async Task<string> WebhookAsync(OrgClient org) =>
-        (await org.CreateWebhookAsync(_receiver.Url, "tool.run.completed"))
+        (await org.CreateWebhookAsync(Receiver.Url, "tool.run.completed"))
             .GetProperty("id").GetString()!;
 
     private static string EventId(JsonElement item) => item.GetProperty("eventId").GetString()!;

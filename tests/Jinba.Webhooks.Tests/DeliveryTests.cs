@@ -9,19 +9,13 @@ using StandardWebhooks;
 namespace Jinba.Webhooks.Tests;
 
 [Collection(ApiCollection.Name)]
-public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
+public sealed class DeliveryTests(ApiFixture fixture) : ReceiverTests
 {
-    private Receiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await Receiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
     [Fact]
     public async Task Published_event_arrives_once_with_every_header_and_both_signatures()
     {
         using var org = await fixture.NewOrgAsync();
-        var url = _receiver.Url + "?tenant=a&x=1";
+        var url = Receiver.Url + "?tenant=a&x=1";
         var webhook = await org.CreateWebhookAsync(url, "tool.run.completed");
         var secret = webhook.GetProperty("secret").GetString()!;
 
@@ -37,7 +31,7 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
 
         Assert.Equal("evt_headers_1", published.GetProperty("id").GetString());
         Assert.Equal(1, published.GetProperty("deliveries").GetInt32());
-        var request = Assert.Single(await _receiver.WaitForAsync(1));
+        var request = Assert.Single(await Receiver.WaitForAsync(1));
         Assert.Equal("/hook", request.Path);
         Assert.Equal("?tenant=a&x=1", request.Query);
         Assert.Equal("application/json", request.Header("Content-Type"));
@@ -68,7 +62,7 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
     public async Task Event_timestamp_and_id_come_from_the_producer_when_given()
     {
         using var org = await fixture.NewOrgAsync();
-        await org.CreateWebhookAsync(_receiver.Url, "member.removed");
+        await org.CreateWebhookAsync(Receiver.Url, "member.removed");
 
         var response = await org.PostAsync("events", """
             {"event":"member.removed","id":"evt_given","timestamp":"2024-01-15T10:00:00Z",
@@ -76,7 +70,7 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
             """);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var envelope = (await _receiver.WaitForAsync(1))[0].Json;
+        var envelope = (await Receiver.WaitForAsync(1))[0].Json;
         Assert.Equal("2024-01-15T10:00:00.000Z", envelope.GetProperty("timestamp").GetString());
         Assert.Equal("evt_given", envelope.GetProperty("id").GetString());
     }
@@ -85,16 +79,16 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
     public async Task Fail_fail_succeed_makes_three_attempts_spaced_by_the_schedule()
     {
         using var org = await fixture.NewOrgAsync();
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "tool.run.completed");
-        _receiver.Respond = (_, n) => n <= 2 ? new Reply(500) : Reply.Ok;
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "tool.run.completed");
+        Receiver.Respond = (_, n) => n <= 2 ? new Reply(500) : Reply.Ok;
 
         await org.PublishAsync("tool.run.completed", Samples.RunCompleted());
-        var requests = await _receiver.WaitForAsync(3);
+        var requests = await Receiver.WaitForAsync(3);
 
         var delivery = await DeliveryTable.FinishedAsync(webhook.GetProperty("id").GetString()!);
         Assert.Equal("Succeeded", delivery.Status);
         Assert.Equal(3, delivery.Attempts);
-        Assert.Equal(3, _receiver.Requests.Count);
+        Assert.Equal(3, Receiver.Requests.Count);
         Assert.Single(requests.Select(request => request.Text).Distinct());
         AssertGap(requests[0], requests[1], TimeSpan.FromSeconds(1));
         AssertGap(requests[1], requests[2], TimeSpan.FromSeconds(2));
@@ -104,9 +98,9 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
     public async Task Endpoint_failing_throughout_gets_exactly_four_attempts_then_fails_for_good()
     {
         using var org = await fixture.NewOrgAsync();
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "tool.run.completed");
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "tool.run.completed");
         var id = webhook.GetProperty("id").GetString()!;
-        _receiver.Respond = (_, _) => new Reply(503);
+        Receiver.Respond = (_, _) => new Reply(503);
 
         await org.PublishAsync("tool.run.completed", Samples.RunCompleted());
 
@@ -114,7 +108,7 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
         Assert.Equal("Failed", delivery.Status);
         Assert.Equal("retries exhausted", delivery.FailureReason);
         Assert.Equal(4, delivery.Attempts);
-        var requests = _receiver.Requests;
+        var requests = Receiver.Requests;
         Assert.Equal(4, requests.Count);
         AssertGap(requests[2], requests[3], TimeSpan.FromSeconds(3));
         var after = await Json.ReadAsync(await org.GetAsync($"webhooks/{id}"));
@@ -125,13 +119,13 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
     public async Task Retry_after_pushes_the_next_attempt_out_up_to_the_last_step()
     {
         using var org = await fixture.NewOrgAsync();
-        await org.CreateWebhookAsync(_receiver.Url, "tool.run.completed");
-        _receiver.Respond = (_, n) => n == 1
+        await org.CreateWebhookAsync(Receiver.Url, "tool.run.completed");
+        Receiver.Respond = (_, n) => n == 1
             ? new Reply(429, new Dictionary<string, string> { ["Retry-After"] = "3" })
             : Reply.Ok;
 
         await org.PublishAsync("tool.run.completed", Samples.RunCompleted());
-        var requests = await _receiver.WaitForAsync(2);
+        var requests = await Receiver.WaitForAsync(2);
 
         AssertGap(requests[0], requests[1], TimeSpan.FromSeconds(3));
     }
@@ -140,9 +134,9 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
     public async Task Gone_disables_the_webhook_at_once_and_later_events_are_not_queued()
     {
         using var org = await fixture.NewOrgAsync();
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "tool.run.completed");
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "tool.run.completed");
         var id = webhook.GetProperty("id").GetString()!;
-        _receiver.Respond = (_, _) => new Reply(410);
+        Receiver.Respond = (_, _) => new Reply(410);
 
         await org.PublishAsync("tool.run.completed", Samples.RunCompleted());
         var delivery = await DeliveryTable.FinishedAsync(id);
@@ -168,8 +162,8 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
     {
         await using var target = await Receiver.StartAsync();
         using var org = await fixture.NewOrgAsync();
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "tool.run.completed");
-        _receiver.Respond = (_, _) => new Reply(302,
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "tool.run.completed");
+        Receiver.Respond = (_, _) => new Reply(302,
             new Dictionary<string, string> { ["Location"] = target.Url });
 
         var test = await Json.ReadAsync(await org.PostAsync(
@@ -178,7 +172,7 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
         Assert.False(test.GetProperty("success").GetBoolean());
         Assert.Equal(302, test.GetProperty("statusCode").GetInt32());
         Assert.Equal("Redirect (302) not followed.", test.GetProperty("error").GetString());
-        Assert.Single(_receiver.Requests);
+        Assert.Single(Receiver.Requests);
         Assert.Empty(target.Requests);
     }
 
@@ -186,10 +180,10 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
     public async Task Test_delivery_reports_one_real_attempt_even_on_a_disabled_webhook()
     {
         using var org = await fixture.NewOrgAsync();
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "member.added");
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "member.added");
         var id = webhook.GetProperty("id").GetString()!;
         await org.PatchAsync($"webhooks/{id}", new { enabled = false });
-        _receiver.Respond = (_, _) => new Reply(500, Body: "boom");
+        Receiver.Respond = (_, _) => new Reply(500, Body: "boom");
 
         var response = await org.PostAsync($"webhooks/{id}/test", new { @event = "member.added" });
 
@@ -199,7 +193,7 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
         Assert.False(outcome.GetProperty("success").GetBoolean());
         Assert.Equal(500, outcome.GetProperty("statusCode").GetInt32());
         Assert.Equal("The endpoint answered 500.", outcome.GetProperty("error").GetString());
-        var request = Assert.Single(_receiver.Requests);
+        var request = Assert.Single(Receiver.Requests);
         var envelope = request.Json;
         Assert.Equal("member.added", envelope.GetProperty("event").GetString());
         Assert.True(envelope.GetProperty("test").GetBoolean());
@@ -212,7 +206,7 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
     public async Task Test_delivery_without_a_type_sends_webhook_test()
     {
         using var org = await fixture.NewOrgAsync();
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "member.added");
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "member.added");
 
         var outcome = await Json.ReadAsync(await org.PostAsync(
             $"webhooks/{webhook.GetProperty("id").GetString()}/test"));
@@ -220,7 +214,7 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
         Assert.True(outcome.GetProperty("success").GetBoolean());
         Assert.Equal(200, outcome.GetProperty("statusCode").GetInt32());
         Assert.Equal(JsonValueKind.Null, outcome.GetProperty("error").ValueKind);
-        var request = Assert.Single(_receiver.Requests);
+        var request = Assert.Single(Receiver.Requests);
         Assert.Equal("webhook.test", request.Header("X-Webhook-Event"));
         new StandardWebhook(webhook.GetProperty("secret").GetString()!)
             .Verify(request.Text, Headers(request));
@@ -230,8 +224,8 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
     public async Task Hanging_endpoint_fails_the_attempt_at_the_timeout()
     {
         using var org = await fixture.NewOrgAsync();
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "member.added");
-        _receiver.Respond = (_, _) => new Reply(200, Hang: true);
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "member.added");
+        Receiver.Respond = (_, _) => new Reply(200, Hang: true);
 
         var outcome = await Json.ReadAsync(await org.PostAsync(
             $"webhooks/{webhook.GetProperty("id").GetString()}/test"));
@@ -262,7 +256,7 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
         await using var other = await Receiver.StartAsync();
         await using var disabled = await Receiver.StartAsync();
         using var org = await fixture.NewOrgAsync();
-        await org.CreateWebhookAsync(_receiver.Url, "member.added");
+        await org.CreateWebhookAsync(Receiver.Url, "member.added");
         await org.CreateWebhookAsync(other.Url, "member.removed");
         var off = await org.CreateWebhookAsync(disabled.Url, "member.added");
         await org.PatchAsync($"webhooks/{off.GetProperty("id").GetString()}",
@@ -275,7 +269,7 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
 
         Assert.Equal(1, added.GetProperty("deliveries").GetInt32());
         Assert.Equal(1, removed.GetProperty("deliveries").GetInt32());
-        Assert.Equal("member.added", (await _receiver.WaitForAsync(1))[0].Header("X-Webhook-Event"));
+        Assert.Equal("member.added", (await Receiver.WaitForAsync(1))[0].Header("X-Webhook-Event"));
         Assert.Equal("member.removed", (await other.WaitForAsync(1))[0].Header("X-Webhook-Event"));
         Assert.Empty(disabled.Requests);
     }
@@ -284,11 +278,11 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
     public async Task Deleting_a_webhook_cancels_its_pending_deliveries()
     {
         using var org = await fixture.NewOrgAsync();
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "tool.run.completed");
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "tool.run.completed");
         var id = webhook.GetProperty("id").GetString()!;
-        _receiver.Respond = (_, _) => new Reply(500);
+        Receiver.Respond = (_, _) => new Reply(500);
         await org.PublishAsync("tool.run.completed", Samples.RunCompleted());
-        await _receiver.WaitForAsync(1);
+        await Receiver.WaitForAsync(1);
 
         Assert.Equal(HttpStatusCode.NoContent, (await org.DeleteAsync($"webhooks/{id}")).StatusCode);
 
@@ -301,11 +295,11 @@ public sealed class DeliveryTests(ApiFixture fixture) : IAsyncLifetime
     public async Task Disabling_a_webhook_fails_its_pending_retries()
     {
         using var org = await fixture.NewOrgAsync();
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "tool.run.completed");
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "tool.run.completed");
         var id = webhook.GetProperty("id").GetString()!;
-        _receiver.Respond = (_, _) => new Reply(500);
+        Receiver.Respond = (_, _) => new Reply(500);
         await org.PublishAsync("tool.run.completed", Samples.RunCompleted());
-        await _receiver.WaitForAsync(1);
+        await Receiver.WaitForAsync(1);
 
         await org.PatchAsync($"webhooks/{id}", new { enabled = false });
 

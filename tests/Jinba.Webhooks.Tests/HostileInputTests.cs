@@ -11,7 +11,7 @@ namespace Jinba.Webhooks.Tests;
 /// nothing the organization can read changes.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class HostileInputTests(ApiFixture fixture) : IAsyncLifetime
+public sealed class HostileInputTests(ApiFixture fixture) : ReceiverTests
 {
     private const string ProbeEventId = "evt_hostile_probe";
     private const string MemberData =
@@ -22,19 +22,13 @@ public sealed class HostileInputTests(ApiFixture fixture) : IAsyncLifetime
     private static readonly string DeepObjects =
         string.Concat(Enumerable.Repeat("{\"a\":", 10_000)) + "1" + new string('}', 10_000);
 
-    private Receiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await Receiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
     [Theory]
     [MemberData(nameof(OrgRoutes.Names), MemberType = typeof(OrgRoutes))]
     public async Task Hostile_requests_get_a_4xx_and_change_nothing(string name)
     {
         var route = OrgRoutes.Named(name);
         using var org = await fixture.NewOrgAsync();
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "member.added");
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "member.added");
         var webhookId = webhook.GetProperty("id").GetString()!;
         await org.PublishAsync("member.added", JsonDocument.Parse(MemberData).RootElement);
         var delivery = await DeliveryTable.FinishedAsync(webhookId);
@@ -54,11 +48,11 @@ public sealed class HostileInputTests(ApiFixture fixture) : IAsyncLifetime
 
         Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
         Assert.Equal(before, await OrgSnapshot.TakeAsync(org, webhookId));
-        Assert.Single(_receiver.Requests);
+        Assert.Single(Receiver.Requests);
         var probe = await org.PublishAsync("member.added",
             JsonDocument.Parse(MemberData).RootElement, ProbeEventId);
         Assert.Equal(1, probe.GetProperty("deliveries").GetInt32());
-        Assert.Equal(ProbeEventId, (await _receiver.WaitForAsync(2))[1].Header("webhook-id"));
+        Assert.Equal(ProbeEventId, (await Receiver.WaitForAsync(2))[1].Header("webhook-id"));
     }
 
     /// <summary>What went wrong with one answer, or null when it is as expected.</summary>

@@ -7,17 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Jinba.Webhooks.Tests;
 
 [Collection(ScenarioCollection.Name)]
-public sealed class LogRedactionTests(ScenarioFixture fixture) : IAsyncLifetime
+public sealed class LogRedactionTests(ScenarioFixture fixture) : ReceiverTests
 {
-    private static readonly object Member =
-        new { userId = "u1", email = "a@b.c", role = "admin", addedBy = "u0" };
-
-    private Receiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await Receiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
     /// <summary>
     /// Every log entry of the silo, at every level and in every category (Orleans, ASP.NET Core,
     /// the service), from its start to the end of a scenario that handles every secret the
@@ -36,13 +27,13 @@ public sealed class LogRedactionTests(ScenarioFixture fixture) : IAsyncLifetime
         using var forged = fixture.Silo.Client("jtb_" + Guid.NewGuid().ToString("N") + "forged1");
         const string urlToken = "url-token-kept-out-of-logs";
 
-        _receiver.Respond = (_, n) => n == 1 ? new Reply(500, Body: "not yet") : Reply.Ok;
-        var webhook = await org.CreateWebhookAsync(_receiver.Url + "?token=" + urlToken,
+        Receiver.Respond = (_, n) => n == 1 ? new Reply(500, Body: "not yet") : Reply.Ok;
+        var webhook = await org.CreateWebhookAsync(Receiver.Url + "?token=" + urlToken,
             "member.added");
         var id = webhook.GetProperty("id").GetString()!;
         var first = webhook.GetProperty("secret").GetString()!;
-        await org.PublishAsync("member.added", Member, "evt_logs_1");
-        await _receiver.WaitForAsync(2);
+        await org.PublishAsync("member.added", Samples.MemberAdded, "evt_logs_1");
+        await Receiver.WaitForAsync(2);
         await org.GetAsync($"webhooks/{id}/secret");
         var rotated = await Json.ReadAsync(await org.PostAsync($"webhooks/{id}/secret/rotate"));
         var second = rotated.GetProperty("secret").GetString()!;
@@ -51,7 +42,7 @@ public sealed class LogRedactionTests(ScenarioFixture fixture) : IAsyncLifetime
         await org.PatchAsync($"webhooks/{id}",
             new { url = $"http://127.0.0.1:{FreePorts.Next()}/hook?token={urlToken}" });
         await org.PostAsync($"webhooks/{id}/test");
-        await org.PublishAsync("member.added", Member, "evt_logs_2");
+        await org.PublishAsync("member.added", Samples.MemberAdded, "evt_logs_2");
         await Eventually.MatchAsync(() => DeliveryTable.ReadAsync(id),
             all => all.Any(delivery => delivery.EventId == "evt_logs_2" && delivery.Attempts > 0),
             what: "a refused attempt");

@@ -4,32 +4,26 @@ using Jinba.Webhooks.Tests.Infrastructure;
 namespace Jinba.Webhooks.Tests;
 
 [Collection(ApiCollection.Name)]
-public sealed class PublishTests(ApiFixture fixture) : IAsyncLifetime
+public sealed class PublishTests(ApiFixture fixture) : ReceiverTests
 {
-    private Receiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await Receiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
     [Fact]
     public async Task Publishing_an_accepted_id_again_returns_the_first_result_and_delivers_nothing()
     {
         using var org = await fixture.NewOrgAsync();
-        await org.CreateWebhookAsync(_receiver.Url, "tool.run.completed");
+        await org.CreateWebhookAsync(Receiver.Url, "tool.run.completed");
 
         var first = await org.PublishAsync("tool.run.completed", Samples.RunCompleted(), "evt_dup");
-        await _receiver.WaitForAsync(1);
-        await org.CreateWebhookAsync(_receiver.Url + "?second", "tool.run.completed");
+        await Receiver.WaitForAsync(1);
+        await org.CreateWebhookAsync(Receiver.Url + "?second", "tool.run.completed");
         var again = await org.PublishAsync("tool.run.completed", Samples.RunCompleted(), "evt_dup");
         var later = await org.PublishAsync("tool.run.completed", Samples.RunCompleted(), "evt_new");
-        await _receiver.WaitForAsync(3);
+        await Receiver.WaitForAsync(3);
 
         Assert.Equal(first.ToString(), again.ToString());
         Assert.Equal("""{"id":"evt_dup","deliveries":1}""", again.ToString());
         Assert.Equal(2, later.GetProperty("deliveries").GetInt32());
         Assert.Equal(["evt_dup", "evt_new", "evt_new"],
-            _receiver.Requests.Select(request => request.Header("webhook-id")).Order().ToArray());
+            Receiver.Requests.Select(request => request.Header("webhook-id")).Order().ToArray());
     }
 
     [Fact]
@@ -69,17 +63,17 @@ public sealed class PublishTests(ApiFixture fixture) : IAsyncLifetime
         string body, string field)
     {
         using var org = await fixture.NewOrgAsync();
-        await org.CreateWebhookAsync(_receiver.Url, EventTypes.All.ToArray());
+        await org.CreateWebhookAsync(Receiver.Url, EventTypes.All.ToArray());
 
         var response = await org.PostAsync("events", body);
         var probe = await org.PublishAsync("member.removed",
             new { userId = "u", email = "e", removedBy = "probe" });
-        await _receiver.WaitForAsync(1);
+        await Receiver.WaitForAsync(1);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await Json.ReadAsync(response);
         Assert.Equal([field], Json.Keys(problem.GetProperty("errors")));
-        var delivered = Assert.Single(_receiver.Requests);
+        var delivered = Assert.Single(Receiver.Requests);
         Assert.Equal(probe.GetProperty("id").GetString(), delivered.Header("webhook-id"));
     }
 

@@ -17,30 +17,21 @@ namespace Jinba.Webhooks.Tests;
 /// the new secret signs.
 /// </summary>
 [Collection(ScenarioCollection.Name)]
-public sealed class SecretRotationTests(ScenarioFixture fixture) : IAsyncLifetime
+public sealed class SecretRotationTests(ScenarioFixture fixture) : ReceiverTests
 {
-    private static readonly object Member =
-        new { userId = "u1", email = "a@b.c", role = "admin", addedBy = "u0" };
-
-    private Receiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await Receiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
     [Fact]
     public async Task During_the_overlap_every_delivery_verifies_with_the_old_and_the_new_secret()
     {
         using var org = await fixture.NewOrgAsync();
         var (id, old) = await WebhookAsync(org);
-        _receiver.Respond = (_, n) => n == 1 ? new Reply(500) : Reply.Ok;
-        await org.PublishAsync("member.added", Member, "evt_before_rotation");
-        await _receiver.WaitForAsync(1);
+        Receiver.Respond = (_, n) => n == 1 ? new Reply(500) : Reply.Ok;
+        await org.PublishAsync("member.added", Samples.MemberAdded, "evt_before_rotation");
+        await Receiver.WaitForAsync(1);
 
         var current = await RotateAsync(org, id);
-        await org.PublishAsync("member.added", Member, "evt_after_rotation");
+        await org.PublishAsync("member.added", Samples.MemberAdded, "evt_after_rotation");
         var test = await Json.ReadAsync(await org.PostAsync($"webhooks/{id}/test"));
-        var requests = await _receiver.WaitForAsync(4);
+        var requests = await Receiver.WaitForAsync(4);
 
         Assert.True(test.GetProperty("success").GetBoolean());
         Assert.Equal("evt_before_rotation", requests[0].Header("webhook-id"));
@@ -62,8 +53,8 @@ public sealed class SecretRotationTests(ScenarioFixture fixture) : IAsyncLifetim
 
         fixture.Clock.Advance(ScenarioFixture.SecretOverlap + TimeSpan.FromSeconds(1));
         await org.PostAsync($"webhooks/{id}/test");
-        await org.PublishAsync("member.added", Member, "evt_after_overlap");
-        var requests = await _receiver.WaitForAsync(3);
+        await org.PublishAsync("member.added", Samples.MemberAdded, "evt_after_overlap");
+        var requests = await Receiver.WaitForAsync(3);
 
         AssertSignedByExactly(requests[0], current, old);
         Assert.All(requests.Skip(1), request =>
@@ -83,7 +74,7 @@ public sealed class SecretRotationTests(ScenarioFixture fixture) : IAsyncLifetim
         var third = await RotateAsync(org, id);
 
         await org.PostAsync($"webhooks/{id}/test");
-        var request = Assert.Single(await _receiver.WaitForAsync(1));
+        var request = Assert.Single(await Receiver.WaitForAsync(1));
 
         AssertSignedByExactly(request, third, second);
         AssertNotSignedBy(request, first);
@@ -112,7 +103,7 @@ public sealed class SecretRotationTests(ScenarioFixture fixture) : IAsyncLifetim
 
     private async Task<(string Id, string Secret)> WebhookAsync(OrgClient org)
     {
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "member.added");
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "member.added");
         return (webhook.GetProperty("id").GetString()!, webhook.GetProperty("secret").GetString()!);
     }
 

@@ -10,14 +10,8 @@ namespace Jinba.Webhooks.Tests;
 /// organization exactly as if nothing existed there, and changes nothing.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class TenantIsolationTests(ApiFixture fixture) : IAsyncLifetime
+public sealed class TenantIsolationTests(ApiFixture fixture) : ReceiverTests
 {
-    private Receiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await Receiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
     [Theory]
     [MemberData(nameof(OrgRoutes.Names), MemberType = typeof(OrgRoutes))]
     public async Task A_key_of_another_org_gets_404_and_learns_nothing(string name)
@@ -64,7 +58,7 @@ public sealed class TenantIsolationTests(ApiFixture fixture) : IAsyncLifetime
         }
 
         Assert.Equal(before, await OrgSnapshot.TakeAsync(victim.Org, victim.WebhookId));
-        Assert.Single(_receiver.Requests);
+        Assert.Single(Receiver.Requests);
     }
 
     [Theory]
@@ -89,14 +83,14 @@ public sealed class TenantIsolationTests(ApiFixture fixture) : IAsyncLifetime
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(before, await OrgSnapshot.TakeAsync(spare, owner.WebhookId));
-        Assert.Single(_receiver.Requests);
+        Assert.Single(Receiver.Requests);
     }
 
     /// <summary>An organization with a webhook and one finished delivery to it.</summary>
     private async Task<Victim> VictimAsync()
     {
         var org = await fixture.NewOrgAsync();
-        var webhook = await org.CreateWebhookAsync(_receiver.Url, "member.added");
+        var webhook = await org.CreateWebhookAsync(Receiver.Url, "member.added");
         var webhookId = webhook.GetProperty("id").GetString()!;
         await org.PublishAsync("member.added",
             new { userId = "u1", email = "a@b.c", role = "admin", addedBy = "u0" });

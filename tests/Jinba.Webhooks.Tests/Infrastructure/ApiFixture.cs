@@ -80,6 +80,9 @@ public sealed record OrgClient(string OrgId, string Key, HttpClient Http) : IDis
 
 public static class Samples
 {
+    public static readonly object MemberAdded =
+        new { userId = "u1", email = "a@b.c", role = "admin", addedBy = "u0" };
+
     public static object RunCompleted(string runId = "run_1") => new
     {
         runId,
