@@ -41,13 +41,17 @@ public sealed record AttemptView
     [Id(0)] public DateTimeOffset At { get; init; }
     [Id(1)] public int? StatusCode { get; init; }
 
-    /// <summary>timeout, connection_refused, dns, tls, redirect, blocked_address, http_status, network.</summary>
+    /// <summary>
+    /// timeout, connection_refused, dns, tls, redirect, blocked_address, http_status, network.
+    /// </summary>
     [Id(2)] public string? ErrorKind { get; init; }
     [Id(3)] public string? Error { get; init; }
     [Id(4)] public long DurationMs { get; init; }
     [Id(5)] public string? ResponseBody { get; init; }
 
-    /// <summary><c>schedule</c> for the retry schedule, <c>manual</c> for a retry by hand.</summary>
+    /// <summary>
+    /// <c>schedule</c> for the retry schedule, <c>manual</c> for a retry by hand.
+    /// </summary>
     [Id(6)] public required string Trigger { get; init; }
 }
 

@@ -37,7 +37,9 @@ public interface IWebhookGrain : IGrainWithStringKey
 {
     Task<Webhook> CreateAsync(string orgId, WebhookDraft draft);
 
-    /// <summary>The webhook with its secret masked, or null when it does not belong to the org.</summary>
+    /// <summary>
+    /// The webhook with its secret masked, or null when it does not belong to the org.
+    /// </summary>
     Task<Webhook?> GetAsync(string orgId);
 
     Task<Webhook?> UpdateAsync(string orgId, WebhookPatch patch);

@@ -18,16 +18,20 @@ public static partial class Ids
     public const string DeliveryPrefix = "dlv_";
     public const string ApiKeyPrefix = "key_";
 
-    public static string NewEvent(DateTimeOffset now) => EventPrefix + Sortable(now, inverted: false);
+    public static string NewEvent(DateTimeOffset now) =>
+        EventPrefix + Sortable(now, inverted: false);
 
     public static string NewWebhook(DateTimeOffset now) =>
         WebhookPrefix + Sortable(now, inverted: false);
 
-    /// <summary>Delivery ids sort newest first, so a table scan reads the log in that order.</summary>
+    /// <summary>
+    /// Delivery ids sort newest first, so a table scan reads the log in that order.
+    /// </summary>
     public static string NewDelivery(DateTimeOffset now) =>
         DeliveryPrefix + Sortable(now, inverted: true);
 
-    public static string NewApiKey(DateTimeOffset now) => ApiKeyPrefix + Sortable(now, inverted: false);
+    public static string NewApiKey(DateTimeOffset now) =>
+        ApiKeyPrefix + Sortable(now, inverted: false);
 
     public static bool IsOrgId(string? value) => value is not null && OrgIdPattern().IsMatch(value);
 
@@ -40,8 +44,11 @@ public static partial class Ids
     public static bool IsApiKeyId(string? value) =>
         value is not null && ApiKeyIdPattern().IsMatch(value);
 
-    /// <summary>Event ids are chosen by producers too, so any safe printable token is accepted.</summary>
-    public static bool IsEventId(string? value) => value is not null && EventIdPattern().IsMatch(value);
+    /// <summary>
+    /// Event ids are chosen by producers too, so any safe printable token is accepted.
+    /// </summary>
+    public static bool IsEventId(string? value) =>
+        value is not null && EventIdPattern().IsMatch(value);
 
     private static string Sortable(DateTimeOffset now, bool inverted)
     {

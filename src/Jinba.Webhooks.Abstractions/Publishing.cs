@@ -13,7 +13,9 @@ public sealed record EventPublication
     [Id(3)] public DateTimeOffset? Timestamp { get; init; }
 }
 
-/// <summary>What a publish was acknowledged with: the event id and how many webhooks got it.</summary>
+/// <summary>
+/// What a publish was acknowledged with: the event id and how many webhooks got it.
+/// </summary>
 [GenerateSerializer, Alias("Jinba.Webhooks.PublishResult")]
 public sealed record PublishResult([property: Id(0)] string Id, [property: Id(1)] int Deliveries);
 

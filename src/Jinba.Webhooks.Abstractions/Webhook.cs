@@ -12,7 +12,9 @@ public sealed record Webhook
     [Id(3)] public required IReadOnlyList<string> Events { get; init; }
     [Id(4)] public string? Description { get; init; }
 
-    /// <summary>The whole secret only when created, revealed or rotated; masked otherwise.</summary>
+    /// <summary>
+    /// The whole secret only when created, revealed or rotated; masked otherwise.
+    /// </summary>
     [Id(5)] public required string Secret { get; init; }
     [Id(6)] public bool Enabled { get; init; }
     [Id(7)] public string? DisabledReason { get; init; }
@@ -43,7 +45,9 @@ public sealed record WebhookStats
     [Id(2)] public DateTimeOffset? LastSuccessAt { get; init; }
     [Id(3)] public DateTimeOffset? LastFailureAt { get; init; }
 
-    /// <summary>Deliveries in a row that failed for good; at the limit the webhook disables.</summary>
+    /// <summary>
+    /// Deliveries in a row that failed for good; at the limit the webhook disables.
+    /// </summary>
     [Id(4)] public int ConsecutiveFailures { get; init; }
     [Id(5)] public int Pending { get; init; }
 }

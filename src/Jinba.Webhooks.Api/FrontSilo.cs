@@ -12,7 +12,8 @@ namespace Jinba.Webhooks.Api;
 /// </summary>
 public static partial class FrontSilo
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(string[] args,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
@@ -69,7 +70,7 @@ public static partial class FrontSilo
             .AddEndpointFilter(async (context, next) =>
                 Ids.IsOrgId(context.HttpContext.Request.RouteValues["orgId"] as string)
                     ? await next(context)
-                    : Problems.NotFound("organization"))
+                    : Problems.UnknownOrganization())
             .MapApiKeysApi();
     }
 

@@ -107,6 +107,9 @@ public sealed class WebhooksApiTests(ApiFixture fixture)
         Assert.Equal(["member.added", "member.removed"], Strings(disabled, "events"));
         Assert.True(disabled.GetProperty("updatedAt").GetDateTimeOffset()
             >= disabled.GetProperty("createdAt").GetDateTimeOffset());
+        var cleared = await Json.ReadAsync(await org.PatchAsync($"webhooks/{id}",
+            new { description = "" }));
+        Assert.Equal(JsonValueKind.Null, cleared.GetProperty("description").ValueKind);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public static class ApiKeyFilters
             var orgId = http.Request.RouteValues["orgId"] as string;
             if (!string.Equals(key.OrgId, orgId, StringComparison.Ordinal))
             {
-                return Problems.NotFound("organization");
+                return Problems.UnknownOrganization();
             }
 
             return await next(context);
@@ -72,7 +72,9 @@ public static class ApiKeyFilters
         return token.Length is > 0 and <= MaxKeyLength ? token : null;
     }
 
-    /// <summary>Compares hashes of equal length in constant time, whatever the inputs' lengths.</summary>
+    /// <summary>
+    /// Compares hashes of equal length in constant time, whatever the inputs' lengths.
+    /// </summary>
     private static bool SameKey(string presented, string expected) =>
         CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(presented)),

@@ -2,7 +2,9 @@ using Jinba.Webhooks.Delivery;
 
 namespace Jinba.Webhooks.Api.Auth;
 
-/// <summary>The operator key from <c>Auth:OperatorKey</c>; made up at start in Development.</summary>
+/// <summary>
+/// The operator key from <c>Auth:OperatorKey</c>; made up at start in Development.
+/// </summary>
 public sealed record AuthSettings(string OperatorKey, bool Generated)
 {
     public const int MinimumKeyLength = 32;

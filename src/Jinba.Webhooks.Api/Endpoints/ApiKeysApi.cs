@@ -16,7 +16,8 @@ public static class ApiKeysApi
         return keys;
     }
 
-    private static async Task<Created<CreatedApiKey>> CreateAsync(string orgId, IGrainFactory grains)
+    private static async Task<Created<CreatedApiKey>> CreateAsync(string orgId,
+        IGrainFactory grains)
     {
         var key = await grains.GetGrain<IOrganizationGrain>(orgId).CreateApiKeyAsync();
         return TypedResults.Created($"/v1/orgs/{orgId}/api-keys/{key.Id}", key);

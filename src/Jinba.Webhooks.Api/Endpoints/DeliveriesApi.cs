@@ -23,7 +23,9 @@ public sealed record RecoverRequest(DateTimeOffset? Since, DateTimeOffset? Until
 
 public sealed record RecoverView(int Recovered);
 
-/// <summary>The delivery log of a webhook, retries by hand and recovery of failed deliveries.</summary>
+/// <summary>
+/// The delivery log of a webhook, retries by hand and recovery of failed deliveries.
+/// </summary>
 public static class DeliveriesApi
 {
     public static RouteGroupBuilder MapDeliveriesApi(this RouteGroupBuilder webhooks)
@@ -49,7 +51,8 @@ public static class DeliveriesApi
 
         if (@event is not null && !EventTypes.IsKnown(@event))
         {
-            errors["event"] = $"Unknown event type; use one of {string.Join(", ", EventTypes.All)}.";
+            errors["event"] =
+                $"Unknown event type; use one of {string.Join(", ", EventTypes.All)}.";
         }
 
         if (cursor is not null && !Ids.IsDeliveryId(cursor))

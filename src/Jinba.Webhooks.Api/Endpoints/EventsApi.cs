@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jinba.Webhooks.Api.Endpoints;
 
-/// <summary>Publishing an event to every enabled webhook of the organization that wants it.</summary>
+/// <summary>
+/// Publishing an event to every enabled webhook of the organization that wants it.
+/// </summary>
 public static class EventsApi
 {
     public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder org)

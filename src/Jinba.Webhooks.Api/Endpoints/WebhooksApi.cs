@@ -114,7 +114,8 @@ public static class WebhooksApi
                 $"Unknown event type; use one of {string.Join(", ", EventTypes.All)}.");
         }
 
-        var result = await grains.GetGrain<IWebhookGrain>(webhookId).SendTestAsync(orgId, eventType);
+        var result = await grains.GetGrain<IWebhookGrain>(webhookId)
+            .SendTestAsync(orgId, eventType);
         return result is null ? Problems.NotFound("webhook") : TypedResults.Ok(result);
     }
 

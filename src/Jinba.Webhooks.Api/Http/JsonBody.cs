@@ -50,7 +50,8 @@ public static class JsonBody
         catch (BadHttpRequestException error)
             when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return new BodyResult<T>(null, Problems.TooLarge("body", "The request body is too large."));
+            return new BodyResult<T>(null,
+                Problems.TooLarge("body", "The request body is too large."));
         }
         catch (BadHttpRequestException)
         {
@@ -61,7 +62,9 @@ public static class JsonBody
     private static bool HasBody(HttpRequest request) =>
         request.Headers.TransferEncoding.Count > 0;
 
-    /// <summary>The member a JSON error is about, as a dotted path without the leading <c>$</c>.</summary>
+    /// <summary>
+    /// The member a JSON error is about, as a dotted path without the leading <c>$</c>.
+    /// </summary>
     private static string FieldOf(JsonException error)
     {
         var path = error.Path;

@@ -11,6 +11,12 @@ public static class Problems
         title: "Not found",
         detail: $"No {what} with that id exists in this organization.");
 
+    /// <summary>An organization the key does not open: as if nothing existed there.</summary>
+    public static ProblemHttpResult UnknownOrganization() => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Not found",
+        detail: "Nothing exists at this address for this key.");
+
     public static ProblemHttpResult Conflict(string detail) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
 

@@ -20,7 +20,8 @@ public sealed class PublishRules(LimitSettings limits)
         }
         else if (!EventTypes.IsKnown(request.Event))
         {
-            errors["event"] = $"Unknown event type; use one of {string.Join(", ", EventTypes.All)}.";
+            errors["event"] =
+                $"Unknown event type; use one of {string.Join(", ", EventTypes.All)}.";
         }
 
         if (request.Id is not null && !Ids.IsEventId(request.Id))

@@ -81,7 +81,9 @@ public sealed class AddressPolicy(bool allowPrivateNetworks)
         bytes.AsSpan(0, 15).IndexOfAnyExcept((byte)0) < 0 && bytes[15] <= 1;
 }
 
-/// <summary>Resolves host names for deliveries; replaceable so tests control what a name means.</summary>
+/// <summary>
+/// Resolves host names for deliveries; replaceable so tests control what a name means.
+/// </summary>
 public interface IHostResolver
 {
     Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken);

@@ -32,5 +32,6 @@ public static class Envelope
 
     /// <summary>ISO 8601 in UTC with milliseconds, as receivers parse it.</summary>
     public static string FormatTimestamp(DateTimeOffset timestamp) =>
-        timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'",
+            CultureInfo.InvariantCulture);
 }

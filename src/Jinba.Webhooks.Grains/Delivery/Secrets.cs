@@ -9,7 +9,9 @@ public static class Secrets
     public const string WebhookSecretPrefix = "whsec_";
     public const string ApiKeyPrefix = "jtb_";
 
-    /// <summary><c>whsec_</c> and the base64 of 32 random bytes, as Standard Webhooks expects.</summary>
+    /// <summary>
+    /// <c>whsec_</c> and the base64 of 32 random bytes, as Standard Webhooks expects.
+    /// </summary>
     public static string NewWebhookSecret() =>
         WebhookSecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

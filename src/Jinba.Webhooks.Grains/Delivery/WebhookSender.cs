@@ -14,7 +14,9 @@ public sealed record AttemptOutcome
     public int? StatusCode { get; init; }
     public string? Error { get; init; }
 
-    /// <summary>timeout, connection_refused, dns, tls, redirect, blocked_address, http_status or network.</summary>
+    /// <summary>
+    /// timeout, connection_refused, dns, tls, redirect, blocked_address, http_status or network.
+    /// </summary>
     public string? ErrorKind { get; init; }
     public long DurationMs { get; init; }
     public string? ResponseBody { get; init; }

@@ -12,7 +12,7 @@ public sealed partial class WebhookGrain
 
     [LoggerMessage(1002, LogLevel.Warning,
         "Delivery {DeliveryId} of event {EventId} to webhook {WebhookId} failed "
-        + "({StatusCode} {ErrorKind}); retrying in {Delay}")]
+        + "(status {StatusCode}, {ErrorKind}); retrying in {Delay}")]
     private partial void LogRetryScheduled(string webhookId, string deliveryId, string eventId,
         int? statusCode, string? errorKind, TimeSpan delay);
 

@@ -151,7 +151,12 @@ public sealed partial class WebhookGrain(
         var webhook = state.State;
         webhook.Url = patch.Url ?? webhook.Url;
         webhook.Events = patch.Events is null ? webhook.Events : [.. patch.Events];
-        webhook.Description = patch.Description ?? webhook.Description;
+        webhook.Description = patch.Description switch
+        {
+            null => webhook.Description,
+            "" => null,
+            var text => text,
+        };
         webhook.UpdatedAt = time.GetUtcNow();
 
         var cancelled = new List<DeliveryRecord>();

@@ -25,7 +25,9 @@ public sealed record DeliverySettings
     public int AutoDisableAfter { get; init; } = 5;
     public int MaxConcurrentAttempts { get; init; } = 16;
 
-    /// <summary>How often the durable backstop wakes a webhook that has pending deliveries.</summary>
+    /// <summary>
+    /// How often the durable backstop wakes a webhook that has pending deliveries.
+    /// </summary>
     public TimeSpan ReminderPeriod { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long a rotated-out secret keeps signing beside the new one.</summary>
@@ -165,7 +167,9 @@ internal sealed class SettingsReader(IConfiguration configuration)
             return fallback;
         }
 
-        return bool.TryParse(text, out var value) ? value : throw Invalid(key, "must be true or false");
+        return bool.TryParse(text, out var value)
+            ? value
+            : throw Invalid(key, "must be true or false");
     }
 
     public int Int(string key, int fallback, int min, int max)
@@ -212,7 +216,8 @@ internal sealed class SettingsReader(IConfiguration configuration)
         }
 
         return texts
-            .Select(text => ParseTimeSpan(key, text, System.TimeSpan.Zero, System.TimeSpan.FromDays(7)))
+            .Select(text =>
+                ParseTimeSpan(key, text, System.TimeSpan.Zero, System.TimeSpan.FromDays(7)))
             .ToList();
     }
 

@@ -89,7 +89,8 @@ public static class WebhooksSiloBuilderExtensions
     /// Joins the silo to its cluster: Azure Table membership when storage is Azure Table, so
     /// more silos can join; otherwise a single silo on loopback.
     /// </summary>
-    public static ISiloBuilder UseWebhookClustering(this ISiloBuilder silo, WebhooksSettings settings)
+    public static ISiloBuilder UseWebhookClustering(this ISiloBuilder silo,
+        WebhooksSettings settings)
     {
         var cluster = settings.Cluster;
         if (settings.Storage.Provider == StorageProvider.AzureTable)

@@ -83,7 +83,9 @@ public sealed class AzureTableDeliveryStore(TableServiceClient tables) : IDelive
         DateTimeOffset since, DateTimeOffset until, int max)
     {
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {webhookId} and Status eq {nameof(DeliveryStatus.Failed)} and CreatedAt ge {since} and CreatedAt lt {until}");
+                $"PartitionKey eq {webhookId} and Status eq {nameof(DeliveryStatus.Failed)}")
+            + " and "
+            + TableClient.CreateQueryFilter($"CreatedAt ge {since} and CreatedAt lt {until}");
         var table = await _table.GetAsync();
         var failed = new List<DeliveryRecord>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter))
@@ -151,7 +153,8 @@ public sealed class AzureTableDeliveryStore(TableServiceClient tables) : IDelive
             ["ScheduleStart"] = delivery.ScheduleStart,
         };
         TableChunks.Write(entity, "Body", delivery.Body);
-        TableChunks.Write(entity, "Attempts", JsonSerializer.SerializeToUtf8Bytes(delivery.Attempts, Json));
+        TableChunks.Write(entity, "Attempts",
+            JsonSerializer.SerializeToUtf8Bytes(delivery.Attempts, Json));
         return entity;
     }
 
@@ -200,7 +203,8 @@ public sealed class AzureTablePublishedEventStore(TableServiceClient tables) : I
     public async Task SaveAsync(IReadOnlyList<PublishedEvent> events)
     {
         var table = await _table.GetAsync();
-        var entities = events.Select(published => new TableEntity(published.OrgId, published.EventId)
+        var entities = events.Select(published =>
+            new TableEntity(published.OrgId, published.EventId)
         {
             ["Deliveries"] = published.Deliveries,
             ["AcceptedAt"] = published.AcceptedAt,
@@ -250,7 +254,8 @@ internal static class TableBatches
                     bytes = 0;
                 }
 
-                batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+                batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                    entity));
                 bytes += size;
             }
 

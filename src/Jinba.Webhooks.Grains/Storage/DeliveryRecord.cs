@@ -27,7 +27,9 @@ public sealed class DeliveryRecord
     /// </summary>
     public int ScheduleStart { get; set; }
 
-    /// <summary>Attempts made by the current retry schedule, which decide when it gives up.</summary>
+    /// <summary>
+    /// Attempts made by the current retry schedule, which decide when it gives up.
+    /// </summary>
     public int ScheduledAttempts => Attempts.Skip(ScheduleStart).Count(attempt => !attempt.Manual);
 
     public DeliverySummary ToSummary() => new()

@@ -20,7 +20,9 @@ public interface IDeliveryStore
     Task<DeliveryPage> ListAsync(string webhookId, DeliveryStatus? status, string? eventType,
         string? after, int limit);
 
-    /// <summary>Deliveries that failed for good and were created in [since, until), oldest first.</summary>
+    /// <summary>
+    /// Deliveries that failed for good and were created in [since, until), oldest first.
+    /// </summary>
     Task<IReadOnlyList<DeliveryRecord>> ListFailedAsync(string webhookId, DateTimeOffset since,
         DateTimeOffset until, int max);
 
@@ -28,13 +30,17 @@ public interface IDeliveryStore
     Task<int> TrimAsync(string webhookId, int keep);
 }
 
-/// <summary>The first result of a publish, kept to answer a repeated publish of the same id.</summary>
+/// <summary>
+/// The first result of a publish, kept to answer a repeated publish of the same id.
+/// </summary>
 public sealed record PublishedEvent(string OrgId, string EventId, int Deliveries,
     DateTimeOffset AcceptedAt);
 
 public interface IPublishedEventStore
 {
-    /// <summary>The ones of <paramref name="eventIds"/> the org already published, in one read.</summary>
+    /// <summary>
+    /// The ones of <paramref name="eventIds"/> the org already published, in one read.
+    /// </summary>
     Task<IReadOnlyList<PublishedEvent>> FindAsync(string orgId, IReadOnlyList<string> eventIds);
 
     Task SaveAsync(IReadOnlyList<PublishedEvent> events);

@@ -21,7 +21,8 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
     public Task<IReadOnlyList<DeliveryRecord>> GetPendingAsync(string webhookId)
     {
         IReadOnlyList<DeliveryRecord> pending = _records.Values
-            .Where(record => record.WebhookId == webhookId && record.Status == DeliveryStatus.Pending)
+            .Where(record => record.WebhookId == webhookId
+                && record.Status == DeliveryStatus.Pending)
             .Select(Copy)
             .ToList();
         return Task.FromResult(pending);

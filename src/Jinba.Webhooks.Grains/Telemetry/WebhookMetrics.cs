@@ -33,8 +33,12 @@ public sealed class WebhookMetrics
             "{delivery}", "Deliveries that reached their endpoint.");
         _failed = meter.CreateCounter<long>("jinba.webhooks.deliveries.failed", "{delivery}",
             "Deliveries that failed for good.");
-        _attemptDuration = meter.CreateHistogram<double>("jinba.webhooks.attempt.duration", "s",
-            "Duration of one HTTP attempt.");
+        _attemptDuration = meter.CreateHistogram("jinba.webhooks.attempt.duration", "s",
+            "Duration of one HTTP attempt.", tags: null, advice: new InstrumentAdvice<double>
+            {
+                HistogramBucketBoundaries =
+                    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+            });
         _retriesScheduled = meter.CreateCounter<long>("jinba.webhooks.retries.scheduled",
             "{retry}", "Retries put on the schedule after a failed attempt.");
         _autoDisabled = meter.CreateCounter<long>("jinba.webhooks.webhooks.auto_disabled",
