@@ -1,4 +1,4 @@
-using Jinba.Webhooks.Api.Auth;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -44,7 +44,43 @@ public static class ApiReference
                 ];
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var path = context.Description.RelativePath?.TrimEnd('/');
+                var route = $"{context.Description.HttpMethod} {path}";
+                if (RequestExamples.TryGetValue(route, out var example)
+                    && operation.RequestBody?.Content?.TryGetValue("application/json",
+                        out var body) == true)
+                {
+                    body.Example = JsonNode.Parse(example);
+                }
+
+                return Task.CompletedTask;
+            });
         });
+
+    private static readonly Dictionary<string, string> RequestExamples = new()
+    {
+        ["POST v1/orgs/{orgId}/webhooks"] = """
+            {"url": "https://example.com/hooks/jinba",
+             "events": ["tool.run.completed", "tool.run.failed"],
+             "description": "Build notifications"}
+            """,
+        ["PATCH v1/orgs/{orgId}/webhooks/{webhookId}"] = """
+            {"events": ["member.added", "member.removed"], "enabled": true}
+            """,
+        ["POST v1/orgs/{orgId}/webhooks/{webhookId}/test"] = """
+            {"event": "tool.run.failed"}
+            """,
+        ["POST v1/orgs/{orgId}/events"] = """
+            {"event": "tool.run.completed", "id": "evt_run_42_done",
+             "data": {"runId": "run_42", "toolSetSlug": "my-toolset", "toolSlug": "my-tool",
+                      "status": "success", "durationMs": 1234}}
+            """,
+        ["POST v1/orgs/{orgId}/webhooks/{webhookId}/recover"] = """
+            {"since": "2024-01-15T00:00:00Z", "until": "2024-01-16T00:00:00Z"}
+            """,
+    };
 
     public static void MapApiReference(this WebApplication app)
     {

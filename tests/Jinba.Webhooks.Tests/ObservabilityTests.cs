@@ -133,6 +133,8 @@ public sealed partial class ObservabilityTests(ApiFixture fixture)
         Assert.Equal(["201", "400", "401", "404", "409", "429", "503"],
             create.Responses!.Keys.Order().ToArray());
         Assert.NotNull(create.RequestBody?.Content?["application/json"].Schema);
+        Assert.Equal("https://example.com/hooks/jinba",
+            create.RequestBody!.Content!["application/json"].Example!["url"]!.GetValue<string>());
         var publish = document.Paths["/v1/orgs/{orgId}/events"].Operations![HttpMethod.Post];
         Assert.Contains("413", publish.Responses!.Keys);
         Assert.Contains("Bearer", document.Components!.SecuritySchemes!.Keys);

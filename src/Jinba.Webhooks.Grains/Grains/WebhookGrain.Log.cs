@@ -5,22 +5,22 @@ namespace Jinba.Webhooks.Grains;
 public sealed partial class WebhookGrain
 {
     [LoggerMessage(1001, LogLevel.Information,
-        "Delivery {DeliveryId} of event {EventId} to webhook {WebhookId} succeeded with "
-        + "{StatusCode} after {Attempts} attempt(s)")]
-    private partial void LogDelivered(string webhookId, string deliveryId, string eventId,
-        int? statusCode, int attempts);
+        "Delivery {DeliveryId} of event {EventId} to webhook {WebhookId} of {OrgId} "
+        + "succeeded with {StatusCode} after {Attempts} attempt(s)")]
+    private partial void LogDelivered(string orgId, string webhookId, string deliveryId,
+        string eventId, int? statusCode, int attempts);
 
     [LoggerMessage(1002, LogLevel.Warning,
-        "Delivery {DeliveryId} of event {EventId} to webhook {WebhookId} failed "
+        "Delivery {DeliveryId} of event {EventId} to webhook {WebhookId} of {OrgId} failed "
         + "(status {StatusCode}, {ErrorKind}); retrying in {Delay}")]
-    private partial void LogRetryScheduled(string webhookId, string deliveryId, string eventId,
-        int? statusCode, string? errorKind, TimeSpan delay);
+    private partial void LogRetryScheduled(string orgId, string webhookId, string deliveryId,
+        string eventId, int? statusCode, string? errorKind, TimeSpan delay);
 
     [LoggerMessage(1003, LogLevel.Warning,
-        "Delivery {DeliveryId} of event {EventId} to webhook {WebhookId} failed for good after "
-        + "{Attempts} attempts; {ConsecutiveFailures} in a row")]
-    private partial void LogFailed(string webhookId, string deliveryId, string eventId,
-        int attempts, int consecutiveFailures);
+        "Delivery {DeliveryId} of event {EventId} to webhook {WebhookId} of {OrgId} failed for "
+        + "good after {Attempts} attempts; {ConsecutiveFailures} in a row")]
+    private partial void LogFailed(string orgId, string webhookId, string deliveryId,
+        string eventId, int attempts, int consecutiveFailures);
 
     [LoggerMessage(1004, LogLevel.Warning, "Webhook {WebhookId} of {OrgId} disabled: {Reason}")]
     private partial void LogDisabled(string webhookId, string orgId, string reason);
@@ -51,10 +51,11 @@ public sealed partial class WebhookGrain
     private partial void LogSecretRotated(string webhookId, string orgId, DateTimeOffset until);
 
     [LoggerMessage(1011, LogLevel.Information,
-        "Manual retry of delivery {DeliveryId} of event {EventId} to webhook {WebhookId}: "
+        "Manual retry of delivery {DeliveryId} of event {EventId} to webhook {WebhookId} of "
+        + "{OrgId}: "
         + "success {Success}, status {StatusCode}")]
-    private partial void LogManualRetry(string webhookId, string deliveryId, string eventId,
-        bool success, int? statusCode);
+    private partial void LogManualRetry(string orgId, string webhookId, string deliveryId,
+        string eventId, bool success, int? statusCode);
 
     [LoggerMessage(1012, LogLevel.Information,
         "Webhook {WebhookId} of {OrgId}: {Recovered} failed deliveries from {Since} to {Until} "

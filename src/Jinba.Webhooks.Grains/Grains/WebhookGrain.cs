@@ -246,7 +246,7 @@ public sealed partial class WebhookGrain(
         var outcome = await sender.SendAsync(state.State.Url, SigningSecrets(), delivery.EventId,
             delivery.Event, delivery.Body);
         AddAttempt(delivery, outcome, manual: true);
-        LogManualRetry(WebhookId, delivery.Id, delivery.EventId, outcome.Success,
+        LogManualRetry(state.State.OrgId!, WebhookId, delivery.Id, delivery.EventId, outcome.Success,
             outcome.StatusCode);
 
         var cancelled = new List<DeliveryRecord>();
@@ -574,7 +574,7 @@ public sealed partial class WebhookGrain(
             Finish(delivery, DeliveryStatus.Succeeded, null);
             state.State.ConsecutiveFailures = 0;
             metrics.Succeeded();
-            LogDelivered(WebhookId, delivery.Id, delivery.EventId, outcome.StatusCode,
+            LogDelivered(state.State.OrgId!, WebhookId, delivery.Id, delivery.EventId, outcome.StatusCode,
                 delivery.Attempts.Count);
         }
         else if (outcome.Gone)
@@ -588,7 +588,7 @@ public sealed partial class WebhookGrain(
             delivery.NextAttemptAt = now + delay;
             Schedule(delivery);
             metrics.RetryScheduled();
-            LogRetryScheduled(WebhookId, delivery.Id, delivery.EventId, outcome.StatusCode,
+            LogRetryScheduled(state.State.OrgId!, WebhookId, delivery.Id, delivery.EventId, outcome.StatusCode,
                 outcome.ErrorKind, delay);
         }
         else
@@ -596,7 +596,7 @@ public sealed partial class WebhookGrain(
             Finish(delivery, DeliveryStatus.Failed, "retries exhausted");
             state.State.ConsecutiveFailures++;
             metrics.Failed();
-            LogFailed(WebhookId, delivery.Id, delivery.EventId, delivery.Attempts.Count,
+            LogFailed(state.State.OrgId!, WebhookId, delivery.Id, delivery.EventId, delivery.Attempts.Count,
                 state.State.ConsecutiveFailures);
             var limit = Delivery.AutoDisableAfter;
             if (limit > 0 && state.State.ConsecutiveFailures >= limit)
