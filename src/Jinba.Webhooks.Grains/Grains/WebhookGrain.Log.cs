@@ -74,4 +74,9 @@ public sealed partial class WebhookGrain
         "Webhook {WebhookId} deactivated with {Attempts} attempt(s) unfinished; they stay "
         + "pending in storage and will be made again")]
     private partial void LogAttemptsAbandoned(string webhookId, int attempts);
+
+    [LoggerMessage(1016, LogLevel.Warning,
+        "The outcome of delivery {DeliveryId} to webhook {WebhookId} is stored, but its "
+        + "statistics or the reminder could not be updated; they are on the next write or tick")]
+    private partial void LogFollowUpFailed(Exception error, string webhookId, string deliveryId);
 }

@@ -41,6 +41,7 @@ public sealed partial class WebhookGrain(
     private bool _reminderHeld;
     private Task? _reminderSync;
     private int _queuedSinceTrim;
+    private Task _trim = Task.CompletedTask;
     private bool _deactivating;
 
     private string WebhookId => this.GetPrimaryKeyString();
@@ -283,7 +284,10 @@ public sealed partial class WebhookGrain(
         var now = time.GetUtcNow();
         var failed = await store.ListFailedAsync(WebhookId, since, until ?? now,
             settings.Limits.RecoverLimit);
-        var recovered = failed.Where(delivery => !_pending.ContainsKey(delivery.Id)).ToList();
+        // One whose last attempt is still under way is left for a later call: that attempt
+        // will record its outcome on the delivery as it was.
+        var recovered = failed.Where(delivery => !_pending.ContainsKey(delivery.Id)
+            && !_inFlight.Contains(delivery.Id)).ToList();
         foreach (var delivery in recovered)
         {
             delivery.Status = DeliveryStatus.Pending;
@@ -336,10 +340,11 @@ public sealed partial class WebhookGrain(
         AddPending(delivery);
         ArmTimer();
         await SyncReminderAsync();
-        if (++_queuedSinceTrim >= TrimEvery)
+        // One trim at a time: during a burst, a trim still under way covers the newer records.
+        if (++_queuedSinceTrim >= TrimEvery && _trim.IsCompleted)
         {
             _queuedSinceTrim = 0;
-            _ = TrimLogAsync();
+            _trim = TrimLogAsync();
         }
 
         return true;
@@ -471,8 +476,10 @@ public sealed partial class WebhookGrain(
         Schedule(delivery);
     }
 
-    private void Schedule(DeliveryRecord delivery) =>
-        _schedule.Add((delivery.NextAttemptAt ?? delivery.CreatedAt, delivery.Id));
+    private void Schedule(DeliveryRecord delivery) => _schedule.Add((Due(delivery), delivery.Id));
+
+    private static DateTimeOffset Due(DeliveryRecord delivery) =>
+        delivery.NextAttemptAt ?? delivery.CreatedAt;
 
     /// <summary>Points the timer at the earliest due delivery, or stops it.</summary>
     private void ArmTimer()
@@ -505,9 +512,13 @@ public sealed partial class WebhookGrain(
         while (_schedule.Count > 0 && _schedule.Min.Due <= now
             && _inFlight.Count < Delivery.MaxConcurrentAttempts)
         {
-            var (_, id) = _schedule.Min;
+            var (due, id) = _schedule.Min;
             _schedule.Remove(_schedule.Min);
-            if (_pending.TryGetValue(id, out var delivery) && _inFlight.Add(id))
+
+            // An entry left over from an earlier due time of the delivery starts nothing, so a
+            // delivery rescheduled after a failed write is not attempted twice.
+            if (_pending.TryGetValue(id, out var delivery) && Due(delivery) == due
+                && _inFlight.Add(id))
             {
                 Track(AttemptAsync(delivery));
             }
@@ -525,9 +536,12 @@ public sealed partial class WebhookGrain(
                 delivery.EventId, delivery.Event, delivery.Body);
 
             // No longer in flight once the answer is in: the outcome is applied in memory before
-            // the first await below, so a recovery or retry meanwhile sees the current state.
+            // the first await below, so a recovery or retry meanwhile sees the current state, and
+            // the next attempt starts at once instead of waiting for this record's write.
             _inFlight.Remove(delivery.Id);
-            await RecordAsync(delivery, outcome);
+            var recording = RecordAsync(delivery, outcome);
+            ArmTimer();
+            await recording;
         }
         catch (Exception error)
         {
@@ -606,11 +620,22 @@ public sealed partial class WebhookGrain(
         }
 
         // The state write carries the endpoint's statistics too; concurrent attempts share it.
-        await Task.WhenAll(_deliveryWriter!.SaveAsync(delivery),
-            _deliveryWriter.SaveAsync(cancelled), _stateWriter!.WriteAsync());
-        if (_pending.Count == 0)
+        var recorded = Task.WhenAll(_deliveryWriter!.SaveAsync(delivery),
+            _deliveryWriter.SaveAsync(cancelled));
+        var statistics = _stateWriter!.WriteAsync();
+        try
         {
-            await SyncReminderAsync();
+            await Task.WhenAll(recorded, statistics);
+            if (_pending.Count == 0)
+            {
+                await SyncReminderAsync();
+            }
+        }
+        catch (Exception error) when (recorded.IsCompletedSuccessfully)
+        {
+            // The outcome is stored, so it must not be queued again. The next state write
+            // carries the statistics, and a reminder left behind is dropped at its next tick.
+            LogFollowUpFailed(error, WebhookId, delivery.Id);
         }
     }
 

@@ -12,6 +12,9 @@ namespace Jinba.Webhooks.Hosting;
 
 public static class WebhooksSiloBuilderExtensions
 {
+    /// <summary>Orleans' cluster membership options, such as ProbeTimeout.</summary>
+    private const string MembershipSection = "Orleans:Membership";
+
     /// <summary>
     /// Everything a silo needs to host the webhook grains: grain storage, reminders, the
     /// delivery and idempotency stores, and the delivery HTTP client.
@@ -104,6 +107,11 @@ public static class WebhooksSiloBuilderExtensions
             });
             silo.ConfigureEndpoints(cluster.AdvertisedIPAddress, cluster.SiloPort,
                 cluster.GatewayPort, listenOnAnyHostAddress: false);
+
+            // How soon a crashed silo is declared dead decides how soon its webhooks and
+            // reminders move to the others, so operators tune it per deployment.
+            silo.Services.AddOptions<ClusterMembershipOptions>()
+                .Bind(silo.Configuration.GetSection(MembershipSection));
             return silo;
         }
 

@@ -100,14 +100,17 @@ public sealed class AzureTableDeliveryStore(TableServiceClient tables) : IDelive
 
     public async Task<int> TrimAsync(string webhookId, int keep)
     {
+        // Pending deliveries are neither counted nor read: a backlog of them must not push the
+        // finished ones out of the log, nor make every trim read the whole backlog.
         var table = await _table.GetAsync();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {webhookId}");
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {webhookId} and Status ne {nameof(DeliveryStatus.Pending)}");
         var old = new List<TableEntity>();
         var seen = 0;
         await foreach (var entity in table.QueryAsync<TableEntity>(filter,
-            select: ["PartitionKey", "RowKey", "Status"]))
+            select: ["PartitionKey", "RowKey"]))
         {
-            if (++seen > keep && entity.GetString("Status") != nameof(DeliveryStatus.Pending))
+            if (++seen > keep)
             {
                 old.Add(entity);
             }

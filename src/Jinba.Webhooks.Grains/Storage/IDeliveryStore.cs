@@ -26,7 +26,10 @@ public interface IDeliveryStore
     Task<IReadOnlyList<DeliveryRecord>> ListFailedAsync(string webhookId, DateTimeOffset since,
         DateTimeOffset until, int max);
 
-    /// <summary>Deletes finished deliveries beyond the newest <paramref name="keep"/>.</summary>
+    /// <summary>
+    /// Deletes finished deliveries beyond the newest <paramref name="keep"/> finished ones; pending
+    /// deliveries are never deleted and do not count.
+    /// </summary>
     Task<int> TrimAsync(string webhookId, int keep);
 }
 

@@ -62,8 +62,9 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
 
     public Task<int> TrimAsync(string webhookId, int keep)
     {
-        var old = Log(webhookId).Skip(keep)
+        var old = Log(webhookId)
             .Where(record => record.Status != DeliveryStatus.Pending)
+            .Skip(keep)
             .ToList();
         foreach (var record in old)
         {

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jinba.Webhooks.Tests.Infrastructure;
 
@@ -10,16 +11,24 @@ public sealed class ApiCollection : ICollectionFixture<ApiFixture>
 }
 
 /// <summary>One front silo on Azurite shared by the tests of a collection.</summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     public FrontSiloInstance Silo { get; private set; } = null!;
 
     public Dictionary<string, string?> Settings { get; private set; } = null!;
 
+    public IGrainFactory Grains => Silo.Services.GetRequiredService<IGrainFactory>();
+
     public async Task InitializeAsync()
     {
         Settings = await FrontSiloInstance.SettingsAsync();
+        Adjust(Settings);
         Silo = await FrontSiloInstance.StartAsync(Settings);
+    }
+
+    /// <summary>Lets a collection of its own run the silo with other settings.</summary>
+    protected virtual void Adjust(Dictionary<string, string?> settings)
+    {
     }
 
     public async Task DisposeAsync() => await Silo.DisposeAsync();

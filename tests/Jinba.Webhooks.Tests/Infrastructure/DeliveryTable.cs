@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure.Data.Tables;
 using Jinba.Webhooks.Storage;
 
@@ -5,7 +6,11 @@ namespace Jinba.Webhooks.Tests.Infrastructure;
 
 /// <summary>What storage holds about one delivery, read straight from the table.</summary>
 public sealed record StoredDelivery(string Id, string EventId, string Status, int Attempts,
-    string? FailureReason);
+    string? FailureReason)
+{
+    /// <summary>The status code of each attempt kept, oldest first; null where none came.</summary>
+    public IReadOnlyList<int?> StatusCodes { get; init; } = [];
+}
 
 public static class DeliveryTable
 {
@@ -19,10 +24,29 @@ public static class DeliveryTable
         {
             deliveries.Add(new StoredDelivery(entity.RowKey, entity.GetString("EventId"),
                 entity.GetString("Status"), entity.GetInt32("AttemptCount") ?? 0,
-                entity.GetString("FailureReason")));
+                entity.GetString("FailureReason"))
+            {
+                StatusCodes = StatusCodes(entity),
+            });
         }
 
         return deliveries;
+    }
+
+    /// <summary>The attempts, stored as JSON split over binary properties of 64 KiB.</summary>
+    private static List<int?> StatusCodes(TableEntity entity)
+    {
+        var json = new List<byte>();
+        for (var i = 0; entity.GetBinary($"Attempts{i}") is { } chunk; i++)
+        {
+            json.AddRange(chunk);
+        }
+
+        using var attempts = JsonDocument.Parse(json.ToArray());
+        return attempts.RootElement.EnumerateArray()
+            .Select(attempt => attempt.TryGetProperty("statusCode", out var code)
+                && code.ValueKind == JsonValueKind.Number ? code.GetInt32() : (int?)null)
+            .ToList();
     }
 
     /// <summary>Waits until the webhook's only delivery is no longer pending.</summary>

@@ -26,11 +26,16 @@ public sealed record ReceivedRequest(
     public string Header(string name) => Headers.TryGetValue(name, out var value) ? value : "";
 }
 
-/// <summary>What a receiver answers; <see cref="Hang"/> never answers at all.</summary>
+/// <summary>
+/// What a receiver answers, after <see cref="Delay"/> when given; <see cref="Hang"/> never
+/// answers at all.
+/// </summary>
 public sealed record Reply(int Status, IReadOnlyDictionary<string, string>? Headers = null,
-    string? Body = null, bool Hang = false)
+    string? Body = null, bool Hang = false, TimeSpan? Delay = null)
 {
     public static Reply Ok { get; } = new(200);
+
+    public bool Succeeds => Status is >= 200 and < 300 && !Hang;
 }
 
 /// <summary>A real HTTP endpoint on loopback that records every request it gets.</summary>
@@ -52,11 +57,13 @@ public sealed class Receiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedRequest> Requests => _requests.ToList();
 
-    public static async Task<Receiver> StartAsync()
+    /// <param name="port">A port to listen on, such as one a webhook already points at; a free
+    /// one is picked when null.</param>
+    public static async Task<Receiver> StartAsync(int? port = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port ?? 0}");
         var app = builder.Build();
         var receiver = new Receiver(app);
         app.Run(receiver.HandleAsync);
@@ -123,6 +130,11 @@ public sealed class Receiver : IAsyncDisposable
         {
             await Task.Delay(Timeout.Infinite, _stopping.Token).ContinueWith(_ => { });
             return;
+        }
+
+        if (reply.Delay is { } delay)
+        {
+            await Task.Delay(delay, _stopping.Token).ContinueWith(_ => { });
         }
 
         context.Response.StatusCode = reply.Status;
