@@ -16,7 +16,8 @@ namespace Jinba.Webhooks.Grains;
 /// </summary>
 [Reentrant]
 public sealed partial class OrganizationGrain(
-    [PersistentState("organization", StorageNames.Webhooks)] IPersistentState<OrganizationState> state,
+    [PersistentState("organization", StorageNames.Webhooks)]
+    IPersistentState<OrganizationState> state,
     IPublishedEventStore publishedEvents,
     WebhooksSettings settings,
     WebhookMetrics metrics,
@@ -298,7 +299,8 @@ public sealed partial class OrganizationGrain(
     private Subscription? Find(string webhookId) =>
         state.State.Webhooks.Find(subscription => subscription.WebhookId == webhookId);
 
-    private IWebhookGrain Webhook(string webhookId) => GrainFactory.GetGrain<IWebhookGrain>(webhookId);
+    private IWebhookGrain Webhook(string webhookId) =>
+        GrainFactory.GetGrain<IWebhookGrain>(webhookId);
 
     private IApiKeyGrain ApiKey(string hash) => GrainFactory.GetGrain<IApiKeyGrain>(hash);
 

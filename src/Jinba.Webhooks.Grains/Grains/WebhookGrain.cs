@@ -208,7 +208,8 @@ public sealed partial class WebhookGrain(
         var now = time.GetUtcNow();
         var eventId = Ids.NewEvent(now);
         var body = Envelope.Build(eventId, type, orgId, now, SampleEvents.For(type), test: true);
-        var outcome = await sender.SendAsync(state.State.Url, SigningSecrets(), eventId, type, body);
+        var outcome = await sender.SendAsync(state.State.Url, SigningSecrets(), eventId, type,
+            body);
         LogTestSent(WebhookId, orgId, outcome.Success, outcome.StatusCode);
         return new AttemptResult
         {
@@ -247,7 +248,8 @@ public sealed partial class WebhookGrain(
         var outcome = await sender.SendAsync(state.State.Url, SigningSecrets(), delivery.EventId,
             delivery.Event, delivery.Body);
         AddAttempt(delivery, outcome, manual: true);
-        LogManualRetry(state.State.OrgId!, WebhookId, delivery.Id, delivery.EventId, outcome.Success,
+        LogManualRetry(state.State.OrgId!, WebhookId, delivery.Id,
+            delivery.EventId, outcome.Success,
             outcome.StatusCode);
 
         var cancelled = new List<DeliveryRecord>();
@@ -371,10 +373,13 @@ public sealed partial class WebhookGrain(
             return null;
         }
 
-        return _pending.GetValueOrDefault(deliveryId) ?? await store.GetAsync(WebhookId, deliveryId);
+        return _pending.GetValueOrDefault(deliveryId)
+            ?? await store.GetAsync(WebhookId, deliveryId);
     }
 
-    /// <summary>Keeps the log to its configured size; pending deliveries are never trimmed.</summary>
+    /// <summary>
+    /// Keeps the log to its configured size; pending deliveries are never trimmed.
+    /// </summary>
     private async Task TrimLogAsync()
     {
         try
@@ -588,7 +593,8 @@ public sealed partial class WebhookGrain(
             Finish(delivery, DeliveryStatus.Succeeded, null);
             state.State.ConsecutiveFailures = 0;
             metrics.Succeeded();
-            LogDelivered(state.State.OrgId!, WebhookId, delivery.Id, delivery.EventId, outcome.StatusCode,
+            LogDelivered(state.State.OrgId!, WebhookId, delivery.Id,
+                delivery.EventId, outcome.StatusCode,
                 delivery.Attempts.Count);
         }
         else if (outcome.Gone)
@@ -602,7 +608,8 @@ public sealed partial class WebhookGrain(
             delivery.NextAttemptAt = now + delay;
             Schedule(delivery);
             metrics.RetryScheduled();
-            LogRetryScheduled(state.State.OrgId!, WebhookId, delivery.Id, delivery.EventId, outcome.StatusCode,
+            LogRetryScheduled(state.State.OrgId!, WebhookId, delivery.Id,
+                delivery.EventId, outcome.StatusCode,
                 outcome.ErrorKind, delay);
         }
         else
@@ -610,12 +617,14 @@ public sealed partial class WebhookGrain(
             Finish(delivery, DeliveryStatus.Failed, "retries exhausted");
             state.State.ConsecutiveFailures++;
             metrics.Failed();
-            LogFailed(state.State.OrgId!, WebhookId, delivery.Id, delivery.EventId, delivery.Attempts.Count,
+            LogFailed(state.State.OrgId!, WebhookId, delivery.Id,
+                delivery.EventId, delivery.Attempts.Count,
                 state.State.ConsecutiveFailures);
             var limit = Delivery.AutoDisableAfter;
             if (limit > 0 && state.State.ConsecutiveFailures >= limit)
             {
-                cancelled = Disable($"{state.State.ConsecutiveFailures} deliveries in a row failed");
+                cancelled = Disable(
+                    $"{state.State.ConsecutiveFailures} deliveries in a row failed");
             }
         }
 
