@@ -29,28 +29,23 @@ public sealed class DeliveryGuaranteesFixture : ApiFixture
 
 [Collection(DeliveryGuaranteesCollection.Name)]
 public sealed class DeliveryGuaranteesTests(DeliveryGuaranteesFixture fixture,
-    ITestOutputHelper output) : IAsyncLifetime
+    ITestOutputHelper output) : ReceiverTests
 {
     private const string EventType = "tool.run.completed";
-    private Receiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await Receiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
     [Fact]
     public async Task An_endpoint_down_for_two_retries_gets_the_event_on_the_third()
     {
         using var org = await fixture.NewOrgAsync();
-        var id = await WebhookAsync(org, _receiver.Url);
-        _receiver.Respond = (_, n) => n <= 3 ? new Reply(503) : Reply.Ok;
+        var id = await WebhookAsync(org, Receiver.Url);
+        Receiver.Respond = (_, n) => n <= 3 ? new Reply(503) : Reply.Ok;
 
         await org.PublishAsync(EventType, Samples.RunCompleted(), "evt_third_retry");
 
         var delivery = await DeliveryTable.FinishedAsync(id);
         Assert.Equal("Succeeded", delivery.Status);
         Assert.Equal(4, delivery.Attempts);
-        Assert.Equal(4, _receiver.Requests.Count);
+        Assert.Equal(4, Receiver.Requests.Count);
         var stats = (await GetWebhookAsync(org, id)).GetProperty("stats");
         Assert.Equal(0, stats.GetProperty("consecutiveFailures").GetInt32());
     }
@@ -59,8 +54,8 @@ public sealed class DeliveryGuaranteesTests(DeliveryGuaranteesFixture fixture,
     public async Task An_endpoint_down_throughout_gets_four_attempts_and_one_final_failure()
     {
         using var org = await fixture.NewOrgAsync();
-        var id = await WebhookAsync(org, _receiver.Url);
-        _receiver.Respond = (_, _) => new Reply(500);
+        var id = await WebhookAsync(org, Receiver.Url);
+        Receiver.Respond = (_, _) => new Reply(500);
 
         await org.PublishAsync(EventType, Samples.RunCompleted(), "evt_down_throughout");
 
@@ -68,7 +63,7 @@ public sealed class DeliveryGuaranteesTests(DeliveryGuaranteesFixture fixture,
         Assert.Equal("Failed", delivery.Status);
         Assert.Equal("retries exhausted", delivery.FailureReason);
         Assert.Equal(4, delivery.Attempts);
-        Assert.Equal(4, _receiver.Requests.Count);
+        Assert.Equal(4, Receiver.Requests.Count);
         var webhook = await GetWebhookAsync(org, id);
         Assert.True(webhook.GetProperty("enabled").GetBoolean());
         Assert.Equal(1, webhook.GetProperty("stats").GetProperty("consecutiveFailures").GetInt32());
@@ -78,9 +73,9 @@ public sealed class DeliveryGuaranteesTests(DeliveryGuaranteesFixture fixture,
     public async Task Five_final_failures_in_a_row_disable_the_webhook_until_it_is_enabled()
     {
         using var org = await fixture.NewOrgAsync();
-        var id = await WebhookAsync(org, _receiver.Url);
+        var id = await WebhookAsync(org, Receiver.Url);
         var up = false;
-        _receiver.Respond = (_, _) => up ? Reply.Ok : new Reply(500);
+        Receiver.Respond = (_, _) => up ? Reply.Ok : new Reply(500);
 
         // Four in a row, then a success: the run starts over.
         await PublishAllAsync(org, "evt_run_a", 4);
@@ -109,12 +104,12 @@ public sealed class DeliveryGuaranteesTests(DeliveryGuaranteesFixture fixture,
         Assert.True(enabled.GetProperty("enabled").GetBoolean());
         Assert.Equal(JsonValueKind.Null, enabled.GetProperty("disabledReason").ValueKind);
         Assert.Equal(0, ConsecutiveFailures(enabled));
-        var requestsBefore = _receiver.Requests.Count;
+        var requestsBefore = Receiver.Requests.Count;
         await org.PublishAsync(EventType, Samples.RunCompleted(), "evt_back");
-        var arrived = await _receiver.WaitForAsync(requestsBefore + 1);
+        var arrived = await Receiver.WaitForAsync(requestsBefore + 1);
         Assert.Equal("evt_back", arrived[^1].Header("X-Webhook-Id"));
         await FinishedAsync(id, failed: 9, succeeded: 2);
-        Assert.DoesNotContain(_receiver.Requests, request =>
+        Assert.DoesNotContain(Receiver.Requests, request =>
             request.Header("X-Webhook-Id") == "evt_off");
     }
 
@@ -124,9 +119,9 @@ public sealed class DeliveryGuaranteesTests(DeliveryGuaranteesFixture fixture,
         const int events = 40;
         await using var healthy = await Receiver.StartAsync();
         using var org = await fixture.NewOrgAsync();
-        var hangingId = await WebhookAsync(org, _receiver.Url);
+        var hangingId = await WebhookAsync(org, Receiver.Url);
         await WebhookAsync(org, healthy.Url);
-        _receiver.Respond = (_, _) => new Reply(200, Hang: true);
+        Receiver.Respond = (_, _) => new Reply(200, Hang: true);
 
         // Every event goes to both; the hanging webhook soon holds its whole quota of attempts
         // open and a queue behind them.
@@ -147,7 +142,7 @@ public sealed class DeliveryGuaranteesTests(DeliveryGuaranteesFixture fixture,
         }));
 
         var arrived = await healthy.WaitForAsync(events);
-        var hanging = _receiver.Requests.Count;
+        var hanging = Receiver.Requests.Count;
         await org.DeleteAsync($"webhooks/{hangingId}");
 
         var lags = arrived.Select(request =>
@@ -170,9 +165,9 @@ public sealed class DeliveryGuaranteesTests(DeliveryGuaranteesFixture fixture,
     {
         const int events = 20;
         using var org = await fixture.NewOrgAsync();
-        var id = await WebhookAsync(org, _receiver.Url);
+        var id = await WebhookAsync(org, Receiver.Url);
         var ledger = new DeliveryLedger();
-        _receiver.Respond = ledger.Answer(request =>
+        Receiver.Respond = ledger.Answer(request =>
             request.Header("X-Webhook-Id").StartsWith("evt_tick_", StringComparison.Ordinal)
                 && ledger.Requests(request.Path, request.Header("X-Webhook-Id")) < 2
                 ? new Reply(500)
@@ -221,7 +216,7 @@ public sealed class DeliveryGuaranteesTests(DeliveryGuaranteesFixture fixture,
             row => Assert.Equal(3, row.Attempts));
 
         // No tick brought an attempt forward: each retry waited its whole delay.
-        var byEvent = _receiver.Requests.GroupBy(request => request.Header("X-Webhook-Id"));
+        var byEvent = Receiver.Requests.GroupBy(request => request.Header("X-Webhook-Id"));
         foreach (var attempts in byEvent)
         {
             var times = attempts.Select(request => request.At).Order().ToList();
@@ -239,15 +234,15 @@ public sealed class DeliveryGuaranteesTests(DeliveryGuaranteesFixture fixture,
     public async Task A_delivery_is_recovered_only_once_its_last_attempt_has_finished()
     {
         using var org = await fixture.NewOrgAsync();
-        var id = await WebhookAsync(org, _receiver.Url);
-        _receiver.Respond = (_, n) => n == 1
+        var id = await WebhookAsync(org, Receiver.Url);
+        Receiver.Respond = (_, n) => n == 1
             ? new Reply(500, Delay: TimeSpan.FromSeconds(1.5))
             : Reply.Ok;
         var since = DateTimeOffset.UtcNow.AddMinutes(-1);
 
         // Turned off and on again while the first attempt waits for its answer.
         await org.PublishAsync(EventType, Samples.RunCompleted(), "evt_recovered");
-        await _receiver.WaitForAsync(1);
+        await Receiver.WaitForAsync(1);
         await org.PatchAsync($"webhooks/{id}", new { enabled = false });
         await org.PatchAsync($"webhooks/{id}", new { enabled = true });
         var early = await RecoverAsync(org, id, since);
@@ -264,7 +259,7 @@ public sealed class DeliveryGuaranteesTests(DeliveryGuaranteesFixture fixture,
             (failed.Status, failed.FailureReason, failed.Attempts));
         Assert.Equal(1, later);
         Assert.Equal(2, delivered[0].Attempts);
-        Assert.Equal(2, _receiver.Requests.Count);
+        Assert.Equal(2, Receiver.Requests.Count);
     }
 
     private static async Task<int> RecoverAsync(OrgClient org, string id, DateTimeOffset since)
