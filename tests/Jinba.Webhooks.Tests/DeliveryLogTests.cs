@@ -18,7 +18,9 @@ public sealed class DeliveryLogTests(ApiFixture fixture) : ReceiverTests
         {
             var run = request.Json.GetProperty("data").GetProperty("runId").GetString()!;
             var seen = Receiver.Requests.Count(r => r.Text.Contains(run, StringComparison.Ordinal));
-            return seen < failures.GetValueOrDefault(run) ? new Reply(500, Body: LongError) : Reply.Ok;
+            return seen < failures.GetValueOrDefault(run)
+                ? new Reply(500, Body: LongError)
+                : Reply.Ok;
         };
 
         foreach (var run in new[] { "run_a", "run_b", "run_c" })

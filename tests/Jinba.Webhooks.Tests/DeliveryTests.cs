@@ -284,7 +284,8 @@ public sealed class DeliveryTests(ApiFixture fixture) : ReceiverTests
         await org.PublishAsync("tool.run.completed", Samples.RunCompleted());
         await Receiver.WaitForAsync(1);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await org.DeleteAsync($"webhooks/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await org.DeleteAsync($"webhooks/{id}")).StatusCode);
 
         var delivery = await DeliveryTable.FinishedAsync(id);
         Assert.Equal("Failed", delivery.Status);
@@ -311,7 +312,8 @@ public sealed class DeliveryTests(ApiFixture fixture) : ReceiverTests
     private static void AssertGap(ReceivedRequest first, ReceivedRequest second, TimeSpan delay)
     {
         var gap = second.At - first.At;
-        Assert.InRange(gap, delay - TimeSpan.FromMilliseconds(50), delay + TimeSpan.FromSeconds(1.5));
+        Assert.InRange(gap, delay - TimeSpan.FromMilliseconds(50),
+            delay + TimeSpan.FromSeconds(1.5));
     }
 
     /// <summary>The receiver snippet Toolbox publishes, computed independently here.</summary>

@@ -74,7 +74,8 @@ public sealed class WebhooksApiTests(ApiFixture fixture)
         Assert.NotEqual(created.GetProperty("secret").GetString(),
             rotated.GetProperty("secret").GetString());
         var after = await Json.ReadAsync(await org.GetAsync($"webhooks/{id}/secret"));
-        Assert.Equal(rotated.GetProperty("secret").GetString(), after.GetProperty("secret").GetString());
+        Assert.Equal(rotated.GetProperty("secret").GetString(),
+            after.GetProperty("secret").GetString());
     }
 
     [Fact]

@@ -35,7 +35,9 @@ public class ApiFixture : IAsyncLifetime
 
     public HttpClient Operator() => Silo.Client(FrontSiloInstance.OperatorKey);
 
-    /// <summary>A new organization with a key of its own, and a client that sends that key.</summary>
+    /// <summary>
+    /// A new organization with a key of its own, and a client that sends that key.
+    /// </summary>
     public Task<OrgClient> NewOrgAsync() => Silo.NewOrgAsync();
 }
 

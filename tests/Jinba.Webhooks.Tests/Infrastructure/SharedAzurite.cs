@@ -6,7 +6,9 @@ namespace Jinba.Webhooks.Tests.Infrastructure;
 /// </summary>
 public static class SharedAzurite
 {
-    private static readonly Lazy<Task<AzuriteServer>> Server = new(() => AzuriteServer.StartAsync());
+    private static readonly Lazy<Task<AzuriteServer>> Server =
+        new(() => AzuriteServer.StartAsync());
 
-    public static async Task<string> ConnectionStringAsync() => (await Server.Value).ConnectionString;
+    public static async Task<string> ConnectionStringAsync() =>
+        (await Server.Value).ConnectionString;
 }
